@@ -1,0 +1,59 @@
+"""All models, imported here so `Base.metadata` knows every table."""
+
+from storage.models.audit import AuditEvent
+from storage.models.base import Base
+from storage.models.groups import (
+    Group,
+    GroupMode,
+    GroupStatus,
+    Membership,
+    MembershipStatus,
+    Role,
+    RoomBinding,
+    RoomPurpose,
+)
+from storage.models.messages import Message, MessageCopy, MessageState
+from storage.models.moderation import ReviewItem, ReviewStatus
+from storage.models.outbox import OutboxMessage, OutboxStatus, Priority
+from storage.models.people import Person
+from storage.models.programmes import ProgrammeSnapshot
+from storage.models.schedule import (
+    Delivery,
+    GroupSession,
+    PostStatus,
+    ScheduledPost,
+    SessionStatus,
+)
+from storage.models.surveys import SurveyResponse
+from storage.models.transport import ProcessedEvent, TransportCursor
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Delivery",
+    "Group",
+    "GroupMode",
+    "GroupSession",
+    "GroupStatus",
+    "Membership",
+    "MembershipStatus",
+    "Message",
+    "MessageCopy",
+    "MessageState",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Person",
+    "PostStatus",
+    "Priority",
+    "ProcessedEvent",
+    "ProgrammeSnapshot",
+    "ReviewItem",
+    "ReviewStatus",
+    "Role",
+    "RoomBinding",
+    "RoomPurpose",
+    "ScheduledPost",
+    "SessionStatus",
+    "SurveyResponse",
+    "TransportCursor",
+]

@@ -1,0 +1,30 @@
+"""One repository per aggregate; all SQL in Piiri lives in this package."""
+
+from storage.repositories.audit import AuditRepository
+from storage.repositories.groups import GroupRepository
+from storage.repositories.inbound import InboundRepository
+from storage.repositories.memberships import MembershipRepository, PseudonymTakenError
+from storage.repositories.messages import MessageRepository
+from storage.repositories.outbox import ClaimedSend, OutboxRepository, QueuedButton
+from storage.repositories.persons import PersonRepository
+from storage.repositories.programmes import ProgrammeRepository
+from storage.repositories.reviews import ReviewRepository
+from storage.repositories.schedule import ScheduleRepository
+from storage.repositories.surveys import SurveyRepository
+
+__all__ = [
+    "AuditRepository",
+    "ClaimedSend",
+    "GroupRepository",
+    "InboundRepository",
+    "MembershipRepository",
+    "MessageRepository",
+    "OutboxRepository",
+    "PersonRepository",
+    "ProgrammeRepository",
+    "PseudonymTakenError",
+    "QueuedButton",
+    "ReviewRepository",
+    "ScheduleRepository",
+    "SurveyRepository",
+]

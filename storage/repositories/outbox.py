@@ -1,0 +1,177 @@
+"""The durable outbound queue: enqueue in a transaction, claim by priority, settle each send."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.clock import Clock
+from storage.crypto import IdentityCipher
+from storage.models import OutboxMessage, OutboxStatus, Priority
+
+_ERROR_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedButton:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedSend:
+    """A send the caller now holds a lease on; settle it with mark_sent/retry/failed."""
+
+    id: int
+    transport: str
+    chat_id: str
+    text: str
+    buttons: tuple[tuple[QueuedButton, ...], ...]
+    notice: bool
+    priority: int
+    attempts: int
+    created_at: datetime
+
+
+def _chat_ns(transport: str) -> str:
+    return f"{transport}:chat"
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession, cipher: IdentityCipher, clock: Clock) -> None:
+        self._session = session
+        self._cipher = cipher
+        self._clock = clock
+
+    async def enqueue(
+        self,
+        transport: str,
+        chat_id: str,
+        text: str,
+        *,
+        buttons: Sequence[Sequence[QueuedButton]] = (),
+        priority: Priority = Priority.CONVERSATION,
+        notice: bool = False,
+    ) -> OutboxMessage:
+        now = self._clock.now()
+        row = OutboxMessage(
+            transport=transport,
+            chat_enc=self._cipher.encrypt(_chat_ns(transport), chat_id),
+            text=text,
+            buttons=[[{"label": b.label, "data": b.data} for b in row] for row in buttons],
+            notice=notice,
+            priority=int(priority),
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row
+
+    async def claim_due(
+        self, transports: Sequence[str], *, limit: int, lease: timedelta
+    ) -> list[ClaimedSend]:
+        """Take up to `limit` due sends, most urgent first, under a lease.
+
+        A send whose lease ran out (its sender crashed mid-send) becomes due again. On
+        PostgreSQL, SKIP LOCKED lets several instances drain one queue without double sends.
+        """
+        now = self._clock.now()
+        due = or_(
+            and_(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            ),
+            and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now),
+        )
+        query = (
+            select(OutboxMessage)
+            .where(due, OutboxMessage.transport.in_(list(transports)))
+            .order_by(OutboxMessage.priority, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = (await self._session.execute(query)).scalars().all()
+        claimed = []
+        for row in rows:
+            row.status = OutboxStatus.SENDING
+            row.lease_until = now + lease
+            row.attempts += 1
+            claimed.append(self._to_claimed(row))
+        await self._session.flush()
+        return claimed
+
+    def _to_claimed(self, row: OutboxMessage) -> ClaimedSend:
+        buttons = tuple(
+            tuple(QueuedButton(label=str(b["label"]), data=str(b["data"])) for b in line)
+            for line in row.buttons
+        )
+        return ClaimedSend(
+            id=row.id,
+            transport=row.transport,
+            chat_id=self._cipher.decrypt(_chat_ns(row.transport), row.chat_enc),
+            text=row.text or "",
+            buttons=buttons,
+            notice=row.notice,
+            priority=row.priority,
+            attempts=row.attempts,
+            created_at=row.created_at,
+        )
+
+    async def mark_sent(self, send_id: int, transport_message_id: str | None) -> None:
+        row = await self._require(send_id)
+        row.status = OutboxStatus.SENT
+        row.transport_message_id = transport_message_id
+        row.sent_at = self._clock.now()
+        row.lease_until = None
+        row.last_error = None
+        row.text = None
+        await self._session.flush()
+
+    async def mark_retry(self, send_id: int, *, not_before: datetime, error: str) -> None:
+        row = await self._require(send_id)
+        row.status = OutboxStatus.PENDING
+        row.next_attempt_at = not_before
+        row.lease_until = None
+        row.last_error = error[:_ERROR_LIMIT]
+        await self._session.flush()
+
+    async def mark_failed(self, send_id: int, *, error: str) -> None:
+        row = await self._require(send_id)
+        row.status = OutboxStatus.FAILED
+        row.lease_until = None
+        row.last_error = error[:_ERROR_LIMIT]
+        await self._session.flush()
+
+    async def get(self, send_id: int) -> OutboxMessage | None:
+        return await self._session.get(OutboxMessage, send_id)
+
+    async def count_by_status(self) -> dict[OutboxStatus, int]:
+        result = await self._session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        )
+        counts: dict[OutboxStatus, int] = {status: 0 for status in OutboxStatus}
+        for status, count in result.all():
+            counts[OutboxStatus(status)] = int(count)
+        return counts
+
+    async def next_due_at(self, transports: Sequence[str]) -> datetime | None:
+        result = await self._session.execute(
+            select(func.min(OutboxMessage.next_attempt_at)).where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.transport.in_(list(transports)),
+            )
+        )
+        return result.scalar_one_or_none()
+
+    async def _require(self, send_id: int) -> OutboxMessage:
+        row = await self._session.get(OutboxMessage, send_id)
+        if row is None:
+            raise LookupError(f"outbox row {send_id} does not exist")
+        return row

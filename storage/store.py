@@ -1,0 +1,58 @@
+"""The store: one engine, and a transaction that hands out every repository bound to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.clock import Clock
+from storage.crypto import IdentityCipher
+from storage.repositories import (
+    AuditRepository,
+    GroupRepository,
+    InboundRepository,
+    MembershipRepository,
+    MessageRepository,
+    OutboxRepository,
+    PersonRepository,
+    ProgrammeRepository,
+    ReviewRepository,
+    ScheduleRepository,
+    SurveyRepository,
+)
+
+
+class Transaction:
+    """Repositories sharing one database transaction: all of it commits, or none of it."""
+
+    def __init__(self, session: AsyncSession, cipher: IdentityCipher, clock: Clock) -> None:
+        self.session = session
+        self.persons = PersonRepository(session, cipher, clock)
+        self.inbound = InboundRepository(session, clock)
+        self.outbox = OutboxRepository(session, cipher, clock)
+        self.programmes = ProgrammeRepository(session, clock)
+        self.groups = GroupRepository(session, cipher, clock)
+        self.memberships = MembershipRepository(session, clock)
+        self.messages = MessageRepository(session, cipher, clock)
+        self.schedule = ScheduleRepository(session, clock)
+        self.reviews = ReviewRepository(session, clock)
+        self.audit = AuditRepository(session, clock)
+        self.surveys = SurveyRepository(session, clock)
+
+
+class Store:
+    def __init__(self, engine: AsyncEngine, cipher: IdentityCipher, clock: Clock) -> None:
+        self.engine = engine
+        self._cipher = cipher
+        self._clock = clock
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        async with self._sessions() as session, session.begin():
+            yield Transaction(session, self._cipher, self._clock)
+
+    async def close(self) -> None:
+        await self.engine.dispose()

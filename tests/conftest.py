@@ -1,0 +1,93 @@
+"""Shared fixtures: a fake clock, a cipher, and a migrated store on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from storage.clock import ManualClock
+from storage.crypto import IdentityCipher, generate_key
+from storage.engine import create_engine
+from storage.store import Store
+from tests.databases import (
+    PostgresDatabases,
+    copy_sqlite,
+    migrate,
+    postgres_reachable,
+    sqlite_url,
+)
+
+ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def secret_key() -> str:
+    return generate_key()
+
+
+@pytest.fixture
+def cipher(secret_key: str) -> IdentityCipher:
+    return IdentityCipher.from_text(secret_key)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    asyncio.run(migrate(sqlite_url(path)))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[tuple[PostgresDatabases, str]]:
+    """The PostgreSQL server with a migrated template database.
+
+    Under CI=true an unreachable server fails the run: the PostgreSQL tests must really run
+    there. Elsewhere they are skipped with the reason.
+    """
+    problem = asyncio.run(postgres_reachable())
+    if problem is not None:
+        message = f"PostgreSQL is not reachable ({problem}); set PIIRI_TEST_POSTGRES_URL"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    databases = PostgresDatabases()
+    template = asyncio.run(databases.create("piiri_tpl"))
+    asyncio.run(migrate(databases.url(template)))
+    yield databases, template
+    asyncio.run(databases.drop_all())
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """A freshly migrated, empty database on each engine."""
+    if request.param == "sqlite":
+        target = tmp_path / "piiri.db"
+        copy_sqlite(sqlite_template, target)
+        yield sqlite_url(target)
+        return
+    databases, template = request.getfixturevalue("postgres")
+    name = asyncio.run(databases.create("piiri_t", template=template))
+    yield databases.url(name)
+    asyncio.run(databases.drop(name))
+
+
+@pytest.fixture
+async def store(
+    database_url: str, cipher: IdentityCipher, clock: ManualClock
+) -> AsyncIterator[Store]:
+    engine = create_engine(database_url)
+    store = Store(engine, cipher, clock)
+    yield store
+    await store.close()
