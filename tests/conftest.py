@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_app
+from bot.config import Settings
+from bot.transports.memory import MemoryTransport
 from storage.clock import ManualClock
 from storage.crypto import IdentityCipher, generate_key
 from storage.engine import create_engine
@@ -21,6 +24,7 @@ from tests.databases import (
     postgres_reachable,
     sqlite_url,
 )
+from tests.harness import Harness
 
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -91,3 +95,15 @@ async def store(
     store = Store(engine, cipher, clock)
     yield store
     await store.close()
+
+
+@pytest.fixture
+async def harness(
+    database_url: str, cipher: IdentityCipher, clock: ManualClock
+) -> AsyncIterator[Harness]:
+    settings = Settings.model_validate({"database": {"url": database_url}})
+    transport = MemoryTransport()
+    app = build_app(settings, cipher, [transport], clock=clock)
+    await app.start()
+    yield Harness(app, transport, clock)
+    await app.stop()

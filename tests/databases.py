@@ -90,5 +90,3 @@ def sqlite_url(path: Path) -> str:
 
 def copy_sqlite(template: Path, target: Path) -> None:
     shutil.copyfile(template, target)
-
-

@@ -248,7 +248,11 @@ async def test_survey_answer_is_replaced_and_erasable(store: Store) -> None:
         member = await tx.memberships.add(group.id, person.id, "Poro")
         for value in (3, 4):
             await tx.surveys.record(
-                member.id, survey_key="feedback", item_key="scale", occasion="session-1", value=value
+                member.id,
+                survey_key="feedback",
+                item_key="scale",
+                occasion="session-1",
+                value=value,
             )
         [answer] = await tx.surveys.for_membership(member.id)
         assert answer.value == 4

@@ -1,0 +1,128 @@
+"""The composition root: builds every object Piiri runs with and hands each its parts.
+
+config → engine → store → catalogues → router → dispatcher → outbound sender → transports.
+Nothing else in Piiri constructs these; tests build an `App` with their own clock and
+transports through the same function.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.commands import CommandRouter
+from bot.commands import basic as basic_commands
+from bot.config import Settings
+from bot.dispatcher import Dispatcher
+from bot.i18n import Catalogues
+from bot.logs import get_logger
+from bot.outbound import OutboundSender, RetryPolicy
+from bot.ports import Inbound, Transport, TransportSet
+from storage.clock import Clock, SystemClock
+from storage.crypto import IdentityCipher
+from storage.engine import create_engine
+from storage.store import Store
+
+log = get_logger(__name__)
+
+
+class StoreCursors:
+    """The transports' cursors, kept in the store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def load(self, transport: str) -> str | None:
+        async with self._store.transaction() as tx:
+            return await tx.inbound.get_cursor(transport)
+
+    async def save(self, transport: str, cursor: str) -> None:
+        async with self._store.transaction() as tx:
+            await tx.inbound.set_cursor(transport, cursor)
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    store: Store
+    catalogues: Catalogues
+    dispatcher: Dispatcher
+    sender: OutboundSender
+    transports: TransportSet
+    _started: bool = False
+
+    async def handle(self, event: Inbound) -> None:
+        await self.dispatcher.handle(event)
+
+    async def start(self) -> None:
+        cursors = StoreCursors(self.store)
+        self.sender.start()
+        for transport in self.transports.by_name.values():
+            await transport.start(self.handle, cursors)
+            log.info("transport.started", transport=transport.name)
+        self._started = True
+        log.info("service.started", transports=len(self.transports.names()))
+
+    async def stop(self) -> None:
+        """Stop taking events, finish what is in hand, persist cursors, close the store."""
+        if self._started:
+            for transport in self.transports.by_name.values():
+                await transport.stop()
+                log.info("transport.stopped", transport=transport.name)
+            await self.sender.stop()
+            self._started = False
+        await self.store.close()
+        log.info("service.stopped")
+
+    async def run_until_signal(self) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        try:
+            await stop.wait()
+            log.info("service.stopping")
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+            await self.stop()
+
+
+def build_app(
+    settings: Settings,
+    cipher: IdentityCipher,
+    transports: Iterable[Transport],
+    *,
+    clock: Clock | None = None,
+) -> App:
+    clock = clock or SystemClock()
+    engine = create_engine(settings.database.url, echo=settings.database.echo)
+    store = Store(engine, cipher, clock)
+    catalogues = Catalogues()
+    transport_set = TransportSet()
+    for transport in transports:
+        transport_set.add(transport)
+    sender = OutboundSender(
+        store,
+        transport_set,
+        clock,
+        RetryPolicy(
+            base_seconds=settings.outbound.retry_base_seconds,
+            max_seconds=settings.outbound.retry_max_seconds,
+            give_up_after=timedelta(hours=settings.outbound.give_up_after_hours),
+        ),
+    )
+    router = CommandRouter(basic_commands.COMMANDS, basic_commands.BUTTONS)
+    dispatcher = Dispatcher(
+        store,
+        router,
+        catalogues,
+        default_language=settings.i18n.default_language,
+        on_queued=sender.wake,
+    )
+    return App(settings, clock, store, catalogues, dispatcher, sender, transport_set)

@@ -1,0 +1,102 @@
+"""Commands people type, and buttons they press, routed to handlers.
+
+A router is built by the composition root from a list of commands; there is no global registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bot.i18n import Catalogues, Translator
+from bot.ports import ChatRef, Inbound, Keyboard
+from storage.models import Person, Priority
+from storage.store import Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A text to send; to the chat the event came from unless `chat` says otherwise."""
+
+    text: str
+    buttons: Keyboard = ()
+    priority: Priority = Priority.CONVERSATION
+    chat: ChatRef | None = None
+    notice: bool = False
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything a handler may use for one inbound event, inside its transaction."""
+
+    tx: Transaction
+    event: Inbound
+    person: Person
+    t: Translator
+    catalogues: Catalogues
+    router: CommandRouter
+
+    @property
+    def language(self) -> str:
+        return self.t.language
+
+
+CommandHandler = Callable[[Context, str], Awaitable[list[Reply]]]
+ButtonHandler = Callable[[Context, str], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command with its name per language; every name works whatever language is chosen."""
+
+    names: dict[str, str]
+    summary: str
+    handler: CommandHandler
+    canonical: str = field(default="")
+
+    def name_in(self, language: str) -> str:
+        return self.names.get(language, self.names["en"])
+
+    def all_names(self) -> set[str]:
+        return set(self.names.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonRoute:
+    prefix: str
+    handler: ButtonHandler
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """`/Apua@PiiriBot  more` → ("apua", "more"); None when the text is not a command."""
+    stripped = text.strip()
+    if not stripped.startswith(("/", "!")) or len(stripped) < 2:
+        return None
+    word, _, rest = stripped[1:].partition(" ")
+    word = word.split("@", 1)[0].casefold()
+    if not word or not all(ch.isalnum() or ch in "_-" for ch in word):
+        return None
+    return word, rest.strip()
+
+
+class CommandRouter:
+    def __init__(self, commands: Iterable[Command], buttons: Iterable[ButtonRoute]) -> None:
+        self.commands: tuple[Command, ...] = tuple(commands)
+        self._by_name: dict[str, Command] = {}
+        for command in self.commands:
+            for name in command.all_names():
+                if name in self._by_name:
+                    raise ValueError(f"command name /{name} is used twice")
+                self._by_name[name] = command
+        self._buttons = {route.prefix: route for route in buttons}
+
+    def find(self, name: str) -> Command | None:
+        return self._by_name.get(name)
+
+    def find_button(self, data: str) -> tuple[ButtonRoute, str] | None:
+        prefix, _, payload = data.partition(":")
+        route = self._buttons.get(prefix)
+        return (route, payload) if route else None
+
+    def listed(self) -> Sequence[Command]:
+        return self.commands

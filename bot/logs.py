@@ -1,0 +1,94 @@
+"""Structured logging: one event name plus typed fields per line.
+
+Rule: no message text and no platform ids are ever logged — only event names, internal ids,
+transport names, kinds, counts and durations. `tests/test_privacy_logs.py` holds us to it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+FIELDS_ATTR = "piiri_fields"
+
+
+class EventLogger:
+    """A thin wrapper that keeps every log line an event name with fields."""
+
+    def __init__(self, name: str) -> None:
+        self._logger = logging.getLogger(name)
+
+    def _log(self, level: int, event: str, fields: dict[str, Any], exc: bool = False) -> None:
+        if self._logger.isEnabledFor(level):
+            self._logger.log(level, event, extra={FIELDS_ATTR: fields}, exc_info=exc)
+
+    def debug(self, event: str, **fields: Any) -> None:
+        self._log(logging.DEBUG, event, fields)
+
+    def info(self, event: str, **fields: Any) -> None:
+        self._log(logging.INFO, event, fields)
+
+    def warning(self, event: str, **fields: Any) -> None:
+        self._log(logging.WARNING, event, fields)
+
+    def error(self, event: str, **fields: Any) -> None:
+        self._log(logging.ERROR, event, fields)
+
+    def exception(self, event: str, **fields: Any) -> None:
+        """An error with the exception's type; the traceback only at DEBUG.
+
+        Exception messages can quote data (a driver echoing a failed row), so they are not
+        logged at the default level.
+        """
+        error_type = type(sys.exc_info()[1]).__name__
+        self._log(logging.ERROR, event, {**fields, "error": error_type})
+        self._log(logging.DEBUG, event + ".traceback", {}, exc=True)
+
+
+def get_logger(name: str) -> EventLogger:
+    return EventLogger(name)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        payload.update(getattr(record, FIELDS_ATTR, {}))
+        if record.exc_info:
+            payload["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(payload, default=str, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        fields = getattr(record, FIELDS_ATTR, {})
+        extras = " ".join(f"{key}={value}" for key, value in fields.items())
+        line = (
+            f"{self.formatTime(record)} {record.levelname:<7} {record.name}: {record.getMessage()}"
+        )
+        if extras:
+            line += " " + extras
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+# Libraries that log request URLs or payloads (a Telegram URL carries the bot token).
+_QUIET_LIBRARIES = ("httpx", "httpcore", "telegram", "nio", "aiosqlite", "asyncio")
+
+
+def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for name in _QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,0 +1,145 @@
+"""Delivers the outbox: most urgent first, retried with back-off, never dropped silently.
+
+A send that fails for a reason retrying cannot fix (the person blocked the bot) or that has
+failed for longer than `give_up_after` is marked failed and logged as an error; everything
+else is retried, honouring the platform's own `retry_after` when it gives one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.logs import get_logger
+from bot.ports import Button, ChatRef, Outbound, SendError, TransportSet
+from storage.clock import Clock
+from storage.repositories import ClaimedSend
+from storage.store import Store
+
+log = get_logger(__name__)
+
+LEASE = timedelta(minutes=2)
+BATCH = 20
+IDLE_POLL_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    base_seconds: float = 1.0
+    max_seconds: float = 300.0
+    give_up_after: timedelta = timedelta(hours=24)
+
+    def delay(self, attempts: int, retry_after: float | None) -> float:
+        backoff = min(self.base_seconds * 2 ** max(attempts - 1, 0), self.max_seconds)
+        return max(backoff, retry_after or 0.0)
+
+
+class OutboundSender:
+    def __init__(
+        self, store: Store, transports: TransportSet, clock: Clock, policy: RetryPolicy
+    ) -> None:
+        self._store = store
+        self._transports = transports
+        self._clock = clock
+        self._policy = policy
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._task = asyncio.create_task(self._run(), name="outbound-sender")
+
+    async def stop(self) -> None:
+        """Finish the send in hand, then stop; anything left waits in the outbox for next start."""
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                sent = await self.send_due()
+            except Exception:
+                log.exception("outbound.loop_error")
+                sent = 0
+            if sent == 0 and not self._stopping.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=await self._idle_wait())
+
+    async def _idle_wait(self) -> float:
+        async with self._store.transaction() as tx:
+            due = await tx.outbox.next_due_at(self._transports.names())
+        if due is None:
+            return IDLE_POLL_SECONDS
+        return min(max((due - self._clock.now()).total_seconds(), 0.05), IDLE_POLL_SECONDS)
+
+    async def send_due(self) -> int:
+        """Send one batch of what is due now; returns how many were attempted."""
+        async with self._store.transaction() as tx:
+            batch = await tx.outbox.claim_due(self._transports.names(), limit=BATCH, lease=LEASE)
+        for send in batch:
+            if self._stopping.is_set():
+                break
+            await self._deliver(send)
+        return len(batch)
+
+    async def drain(self) -> None:
+        """Send until nothing is due now (tests and the demo)."""
+        while await self.send_due():
+            pass
+
+    async def _deliver(self, send: ClaimedSend) -> None:
+        transport = self._transports.get(send.transport)
+        if transport is None:  # pragma: no cover - claim_due filters by transport
+            return
+        message = Outbound(
+            chat=ChatRef(send.transport, send.chat_id),
+            text=send.text,
+            buttons=tuple(tuple(Button(b.label, b.data) for b in row) for row in send.buttons),
+            notice=send.notice,
+        )
+        try:
+            sent = await transport.send(message)
+        except SendError as exc:
+            await self._settle_failure(send, exc.reason, exc.permanent, exc.retry_after)
+            return
+        except Exception as exc:
+            await self._settle_failure(send, type(exc).__name__, False, None)
+            return
+        async with self._store.transaction() as tx:
+            await tx.outbox.mark_sent(send.id, sent.message_id)
+        log.info(
+            "outbound.sent",
+            outbox_id=send.id,
+            transport=send.transport,
+            priority=send.priority,
+            attempts=send.attempts,
+        )
+
+    async def _settle_failure(
+        self, send: ClaimedSend, reason: str, permanent: bool, retry_after: float | None
+    ) -> None:
+        now = self._clock.now()
+        expired = now - send.created_at >= self._policy.give_up_after
+        async with self._store.transaction() as tx:
+            if permanent or expired:
+                await tx.outbox.mark_failed(send.id, error=reason)
+            else:
+                delay = self._policy.delay(send.attempts, retry_after)
+                await tx.outbox.mark_retry(
+                    send.id, not_before=now + timedelta(seconds=delay), error=reason
+                )
+        fields = {"outbox_id": send.id, "transport": send.transport, "attempts": send.attempts}
+        if permanent or expired:
+            log.error("outbound.failed", permanent=permanent, **fields)
+        else:
+            log.warning("outbound.retry", **fields)

@@ -1,0 +1,1 @@
+"""Transport adapters. Platform libraries are imported only inside these subpackages."""

@@ -1,0 +1,1 @@
+"""The domain of programmes and groups. No platform imports here."""

@@ -1,0 +1,1 @@
+"""Screening: normalise → detect → policy → verdict. Pure and fast; no platform or network."""
