@@ -80,15 +80,29 @@ class TextFormatter(logging.Formatter):
         return line
 
 
-# Libraries that log request URLs or payloads (a Telegram URL carries the bot token).
-_QUIET_LIBRARIES = ("httpx", "httpcore", "telegram", "nio", "aiosqlite", "asyncio")
+# Libraries that log SQL parameters (message text), request URLs (a Telegram URL carries the
+# bot token) or payloads at DEBUG or INFO. They stay at WARNING whatever Piiri's level is.
+QUIET_LIBRARIES = (
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "httpx",
+    "httpcore",
+    "telegram",
+    "nio",
+    "asyncio",
+)
+
+
+class _PiiriHandler(logging.StreamHandler):
+    """Marks the handler Piiri installed, so reconfiguring replaces only it."""
 
 
 def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _PiiriHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if not isinstance(h, _PiiriHandler)] + [handler]
     root.setLevel(level)
-    for name in _QUIET_LIBRARIES:
+    for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -86,11 +86,18 @@ class OutboundSender:
         """Send one batch of what is due now; returns how many were attempted."""
         async with self._store.transaction() as tx:
             batch = await tx.outbox.claim_due(self._transports.names(), limit=BATCH, lease=LEASE)
-        for send in batch:
+        for index, send in enumerate(batch):
             if self._stopping.is_set():
+                await self._release(batch[index:])
                 break
             await self._deliver(send)
         return len(batch)
+
+    async def _release(self, unsent: list[ClaimedSend]) -> None:
+        """Give back claims we will not send now, so a restart sends them at once."""
+        async with self._store.transaction() as tx:
+            for send in unsent:
+                await tx.outbox.release(send.id)
 
     async def drain(self) -> None:
         """Send until nothing is due now (tests and the demo)."""

@@ -275,3 +275,16 @@ async def test_times_come_back_timezone_aware(store: Store, clock: ManualClock) 
         person = (await tx.session.execute(select(Person))).scalar_one()
         assert person.created_at == clock.now()
         assert person.created_at.utcoffset() == timedelta(0)
+
+
+async def test_a_released_claim_is_due_again_at_once_without_counting_an_attempt(
+    store: Store,
+) -> None:
+    async with store.transaction() as tx:
+        await tx.outbox.enqueue("memory", "chat", "hello")
+    async with store.transaction() as tx:
+        [claimed] = await tx.outbox.claim_due(["memory"], limit=1, lease=timedelta(minutes=5))
+        await tx.outbox.release(claimed.id)
+    async with store.transaction() as tx:
+        [again] = await tx.outbox.claim_due(["memory"], limit=1, lease=timedelta(minutes=5))
+        assert (again.id, again.attempts) == (claimed.id, 1)

@@ -142,6 +142,14 @@ class OutboxRepository:
         row.last_error = error[:_ERROR_LIMIT]
         await self._session.flush()
 
+    async def release(self, send_id: int) -> None:
+        """Hand back a claim unattempted: due again now, and the attempt not counted."""
+        row = await self._require(send_id)
+        row.status = OutboxStatus.PENDING
+        row.lease_until = None
+        row.attempts = max(row.attempts - 1, 0)
+        await self._session.flush()
+
     async def mark_failed(self, send_id: int, *, error: str) -> None:
         row = await self._require(send_id)
         row.status = OutboxStatus.FAILED

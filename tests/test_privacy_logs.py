@@ -1,0 +1,70 @@
+"""No message text and no platform id ever reaches a log, through a whole conversation."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.logs import QUIET_LIBRARIES, JsonFormatter, TextFormatter, configure_logging
+from bot.ports import SendError
+from tests.harness import Harness
+
+
+@pytest.fixture(autouse=True)
+def _restore_library_levels() -> object:
+    saved = {name: logging.getLogger(name).level for name in QUIET_LIBRARIES}
+    yield
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
+
+
+SECRET_TEXT = "salainen-viesti-8472 minun puhelin 040 1234567"
+PLATFORM_ID = "telegram-user-99887766"
+
+
+async def test_logs_of_a_whole_conversation_hold_no_text_and_no_ids(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure_logging("DEBUG", "json")
+    caplog.set_level(logging.DEBUG)
+    await harness.says(PLATFORM_ID, "/start")
+    await harness.says(PLATFORM_ID, SECRET_TEXT)
+    await harness.says(PLATFORM_ID, f"/{SECRET_TEXT.split()[0]}")
+    await harness.says(PLATFORM_ID, f"/language {SECRET_TEXT}")
+    await harness.presses(PLATFORM_ID, "lang:sv")
+    await harness.says(PLATFORM_ID, "/help", event_id="dup")
+    await harness.says(PLATFORM_ID, "/help", event_id="dup")
+    harness.transport.fail_next_sends(SendError("timeout"), SendError("gone", permanent=True))
+    await harness.says(PLATFORM_ID, SECRET_TEXT)
+    await harness.says(PLATFORM_ID, SECRET_TEXT)
+
+    assert caplog.records, "the conversation should have been logged"
+    rendered = [JsonFormatter().format(r) for r in caplog.records]
+    rendered += [TextFormatter().format(r) for r in caplog.records]
+    for line in rendered:
+        assert PLATFORM_ID not in line
+        assert f"dm:{PLATFORM_ID}" not in line
+        for word in ("salainen", "8472", "1234567"):
+            assert word not in line
+    events = {r.getMessage() for r in caplog.records}
+    assert {"inbound.processed", "inbound.duplicate", "outbound.sent", "outbound.retry"} <= events
+    assert "outbound.failed" in events
+
+
+async def test_a_failing_handler_logs_the_error_type_only_and_apologises(
+    harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def explode(*_: object) -> list[object]:
+        raise ValueError(f"broken while handling {SECRET_TEXT} from {PLATFORM_ID}")
+
+    monkeypatch.setattr(harness.app.dispatcher, "_on_text", explode)
+    caplog.set_level(logging.INFO)
+    [answer] = await harness.says(PLATFORM_ID, SECRET_TEXT)
+    assert answer.startswith("Anteeksi, minulla meni jotain vikaan")
+    failed = [r for r in caplog.records if r.getMessage() == "inbound.failed"]
+    assert len(failed) == 1
+    line = JsonFormatter().format(failed[0])
+    assert '"error": "ValueError"' in line
+    assert "salainen" not in line and PLATFORM_ID not in line
+    assert await harness.says(PLATFORM_ID, "/apua", event_id=None)
