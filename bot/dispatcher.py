@@ -10,13 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from bot.commands import CommandRouter, Context, Reply, parse_command
 from bot.i18n import Catalogues, Translator
 from bot.logs import get_logger
 from bot.ports import Inbound, InboundKind
 from groups.language import choose_language
+from storage.errors import is_transient
 from storage.models import Person, Priority
 from storage.repositories import QueuedButton
 from storage.store import Store, Transaction
@@ -67,13 +66,10 @@ class Dispatcher:
         started = time.perf_counter()
         try:
             queued = await self._process(event)
-        except (OperationalError, DBAPIError) as exc:
-            if _is_transient(exc):
+        except Exception as exc:
+            if is_transient(exc):
                 log.warning("inbound.retry", transport=event.transport, kind=event.kind)
                 raise
-            log.exception("inbound.failed", transport=event.transport, kind=event.kind)
-            queued = await self._apologise(event)
-        except Exception:
             log.exception("inbound.failed", transport=event.transport, kind=event.kind)
             queued = await self._apologise(event)
         if queued is None:
@@ -180,8 +176,3 @@ class Dispatcher:
                 notice=reply.notice,
             )
         return len(replies)
-
-
-def _is_transient(exc: DBAPIError) -> bool:
-    """Lock timeouts and lost connections: worth redelivering the event."""
-    return bool(exc.connection_invalidated) or isinstance(exc, OperationalError)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy.exc import OperationalError
+
 from bot.ports import Inbound, InboundKind, SendError
 from storage.models import OutboxStatus
 from tests.harness import Harness
@@ -100,3 +103,28 @@ async def test_edits_and_deletions_without_a_group_change_nothing(harness: Harne
             )
         )
     assert transport.inbox("aino") == []
+
+
+async def test_a_transient_store_failure_leaves_the_event_for_redelivery(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def locked(*_: object) -> list[object]:
+        raise OperationalError("UPDATE …", {}, Exception("database is locked"))
+
+    event = Inbound(
+        transport="memory",
+        event_id="update-locked",
+        kind=InboundKind.MESSAGE,
+        sender=harness.transport.user("aino"),
+        chat=harness.transport.dm("aino"),
+        is_private=True,
+        text="hei",
+        message_id="m-1",
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(harness.app.dispatcher, "_on_text", locked)
+        with pytest.raises(OperationalError):
+            await harness.app.dispatcher.handle(event)
+    await harness.deliver(event)
+    [answer] = harness.transport.texts("aino")
+    assert answer.startswith("Et ole vielä missään ryhmässä.")

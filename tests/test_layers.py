@@ -43,8 +43,5 @@ def test_platform_libraries_only_inside_transports() -> None:
 
 @pytest.mark.parametrize("package", ["bot", "groups", "moderation"])
 def test_sql_lives_only_in_storage(package: str) -> None:
-    allowed = {REPO / "bot" / "dispatcher.py"}  # catches the driver's transient errors only
     for path in _files(package):
-        if path in allowed:
-            continue
         assert "sqlalchemy" not in _imports(path), f"{path.relative_to(REPO)} imports sqlalchemy"
