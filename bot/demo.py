@@ -6,6 +6,7 @@ Every feature that people can see should show up here as it lands.
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from storage.clock import ManualClock
 from storage.crypto import IdentityCipher, generate_key
 from storage.engine import create_engine
 from storage.migrate import upgrade
+from storage.models import OutboxStatus
 
 DEMO_START = datetime(2026, 9, 7, 15, 0, tzinfo=UTC)
 PEOPLE = ("Aino", "Bo", "Chris")
@@ -113,7 +115,7 @@ async def _play(app: App, transport: MemoryTransport, clock: ManualClock, out: T
     for step in _script():
         print(f"{step.person} › {step.shown}", file=out)
         step.act(transport)
-        await _settle(app, transport, clock)
+        await settle(app, transport, clock)
         inbox = transport.inbox(step.person)
         for line in _render(inbox[seen[step.person] :]):
             print(line, file=out)
@@ -123,13 +125,22 @@ async def _play(app: App, transport: MemoryTransport, clock: ManualClock, out: T
         print(file=out)
 
 
-async def _settle(app: App, transport: MemoryTransport, clock: ManualClock) -> None:
-    """Let the service handle everything injected and send everything due, moving time on."""
+async def settle(app: App, transport: MemoryTransport, clock: ManualClock) -> None:
+    """Let the service handle everything injected and send everything queued.
+
+    Moves the manual clock past retry back-offs, and waits out sends the background sender
+    has in hand, so what a person received can be read right after.
+    """
     await transport.wait_idle()
-    for _ in range(10):
+    for _ in range(1000):
         await app.sender.drain()
         async with app.store.transaction() as tx:
+            in_hand = (await tx.outbox.count_by_status())[OutboxStatus.SENDING]
             next_due = await tx.outbox.next_due_at([transport.name])
-        if next_due is None:
+        if in_hand:
+            await asyncio.sleep(0.005)
+        elif next_due is None:
             return
-        clock.set(max(clock.now(), next_due) + timedelta(milliseconds=1))
+        else:
+            clock.set(max(clock.now(), next_due) + timedelta(milliseconds=1))
+    raise RuntimeError("the outbox did not settle")

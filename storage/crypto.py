@@ -33,6 +33,16 @@ class DecryptionError(ValueError):
     """A stored identifier could not be decrypted (wrong key or tampered row)."""
 
 
+def user_namespace(transport: str) -> str:
+    """Associated data for a person's platform id on `transport`."""
+    return f"{transport}:user"
+
+
+def chat_namespace(transport: str) -> str:
+    """Associated data for a chat or room id on `transport` (private chats and group rooms)."""
+    return f"{transport}:chat"
+
+
 def generate_key() -> str:
     """A new master key, as URL-safe base64 text suitable for `PIIRI_SECRET_KEY`."""
     return base64.urlsafe_b64encode(secrets.token_bytes(KEY_BYTES)).decode("ascii")

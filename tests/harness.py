@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.app import App
+from bot.demo import settle
 from bot.ports import Inbound
 from bot.transports.memory import MemoryTransport
 from storage.clock import ManualClock
@@ -18,15 +17,7 @@ class Harness:
 
     async def settle(self) -> None:
         """Handle everything injected, then send everything due, moving the clock for retries."""
-        await self.transport.wait_idle()
-        for _ in range(50):
-            await self.app.sender.drain()
-            async with self.app.store.transaction() as tx:
-                due = await tx.outbox.next_due_at([self.transport.name])
-            if due is None:
-                return
-            self.clock.set(max(self.clock.now(), due) + timedelta(milliseconds=1))
-        raise AssertionError("the outbox did not empty")
+        await settle(self.app, self.transport, self.clock)
 
     async def says(self, person: str, text: str, *, event_id: str | None = None) -> list[str]:
         """`person` writes `text`; returns the texts they received in answer."""

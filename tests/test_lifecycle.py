@@ -8,6 +8,7 @@ import signal
 
 from bot.app import build_app
 from bot.config import Settings
+from bot.demo import settle
 from bot.transports.memory import MemoryTransport
 from storage.clock import ManualClock
 from storage.crypto import IdentityCipher
@@ -35,8 +36,7 @@ async def test_sigterm_stops_gracefully_and_a_restart_resumes_from_the_cursor(
 
     restarted = build_app(settings, cipher, [transport], clock=clock)
     await restarted.start()
-    await transport.wait_idle()
-    await restarted.sender.drain()
+    await settle(restarted, transport, clock)
     await restarted.stop()
 
     assert [t.split("\n")[0] for t in transport.texts("aino")] == [

@@ -8,12 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
-from storage.crypto import IdentityCipher
+from storage.crypto import IdentityCipher, chat_namespace
 from storage.models import Group, GroupMode, GroupStatus, RoomBinding, RoomPurpose
-
-
-def _room_ns(transport: str) -> str:
-    return f"{transport}:chat"
 
 
 class GroupRepository:
@@ -76,8 +72,8 @@ class GroupRepository:
             )
         )
         binding = existing.scalar_one_or_none()
-        room_hash = self._cipher.lookup_hash(_room_ns(transport), room_id)
-        room_enc = self._cipher.encrypt(_room_ns(transport), room_id)
+        room_hash = self._cipher.lookup_hash(chat_namespace(transport), room_id)
+        room_enc = self._cipher.encrypt(chat_namespace(transport), room_id)
         if binding is None:
             binding = RoomBinding(
                 group_id=group.id,
@@ -94,7 +90,7 @@ class GroupRepository:
         return binding
 
     async def find_binding(self, transport: str, room_id: str) -> RoomBinding | None:
-        room_hash = self._cipher.lookup_hash(_room_ns(transport), room_id)
+        room_hash = self._cipher.lookup_hash(chat_namespace(transport), room_id)
         result = await self._session.execute(
             select(RoomBinding).where(RoomBinding.room_hash == room_hash)
         )
@@ -107,4 +103,4 @@ class GroupRepository:
         return list(result.scalars())
 
     def room_id(self, binding: RoomBinding) -> str:
-        return self._cipher.decrypt(_room_ns(binding.transport), binding.room_enc)
+        return self._cipher.decrypt(chat_namespace(binding.transport), binding.room_enc)

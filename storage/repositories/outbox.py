@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
-from storage.crypto import IdentityCipher
+from storage.crypto import IdentityCipher, chat_namespace
 from storage.models import OutboxMessage, OutboxStatus, Priority
 
 _ERROR_LIMIT = 200
@@ -37,10 +37,6 @@ class ClaimedSend:
     created_at: datetime
 
 
-def _chat_ns(transport: str) -> str:
-    return f"{transport}:chat"
-
-
 class OutboxRepository:
     def __init__(self, session: AsyncSession, cipher: IdentityCipher, clock: Clock) -> None:
         self._session = session
@@ -60,7 +56,7 @@ class OutboxRepository:
         now = self._clock.now()
         row = OutboxMessage(
             transport=transport,
-            chat_enc=self._cipher.encrypt(_chat_ns(transport), chat_id),
+            chat_enc=self._cipher.encrypt(chat_namespace(transport), chat_id),
             text=text,
             buttons=[[{"label": b.label, "data": b.data} for b in row] for row in buttons],
             notice=notice,
@@ -115,7 +111,7 @@ class OutboxRepository:
         return ClaimedSend(
             id=row.id,
             transport=row.transport,
-            chat_id=self._cipher.decrypt(_chat_ns(row.transport), row.chat_enc),
+            chat_id=self._cipher.decrypt(chat_namespace(row.transport), row.chat_enc),
             text=row.text or "",
             buttons=buttons,
             notice=row.notice,

@@ -6,17 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
-from storage.crypto import IdentityCipher
+from storage.crypto import IdentityCipher, chat_namespace, user_namespace
 from storage.models import Person
 from storage.repositories._unique import insert_if_absent
-
-
-def _user_ns(transport: str) -> str:
-    return f"{transport}:user"
-
-
-def _chat_ns(transport: str) -> str:
-    return f"{transport}:chat"
 
 
 class PersonRepository:
@@ -29,7 +21,7 @@ class PersonRepository:
         return await self._session.get(Person, person_id)
 
     async def find(self, transport: str, external_id: str) -> Person | None:
-        digest = self._cipher.lookup_hash(_user_ns(transport), external_id)
+        digest = self._cipher.lookup_hash(user_namespace(transport), external_id)
         result = await self._session.execute(
             select(Person).where(Person.external_id_hash == digest)
         )
@@ -44,8 +36,8 @@ class PersonRepository:
         if person is None:
             candidate = Person(
                 transport=transport,
-                external_id_hash=self._cipher.lookup_hash(_user_ns(transport), external_id),
-                external_id_enc=self._cipher.encrypt(_user_ns(transport), external_id),
+                external_id_hash=self._cipher.lookup_hash(user_namespace(transport), external_id),
+                external_id_enc=self._cipher.encrypt(user_namespace(transport), external_id),
                 is_admin=False,
                 created_at=now,
                 last_seen_at=now,
@@ -58,17 +50,17 @@ class PersonRepository:
                     raise RuntimeError("person vanished during identify")
         person.last_seen_at = now
         if dm_chat is not None and self.dm_chat(person) != dm_chat:
-            person.dm_chat_enc = self._cipher.encrypt(_chat_ns(transport), dm_chat)
+            person.dm_chat_enc = self._cipher.encrypt(chat_namespace(transport), dm_chat)
         await self._session.flush()
         return person
 
     def external_id(self, person: Person) -> str:
-        return self._cipher.decrypt(_user_ns(person.transport), person.external_id_enc)
+        return self._cipher.decrypt(user_namespace(person.transport), person.external_id_enc)
 
     def dm_chat(self, person: Person) -> str | None:
         if person.dm_chat_enc is None:
             return None
-        return self._cipher.decrypt(_chat_ns(person.transport), person.dm_chat_enc)
+        return self._cipher.decrypt(chat_namespace(person.transport), person.dm_chat_enc)
 
     async def set_language(self, person: Person, language: str | None) -> None:
         person.language = language
