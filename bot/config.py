@@ -1,19 +1,23 @@
 """Piiri's settings: a TOML file, overridden by `PIIRI_<SECTION>_<KEY>` environment variables.
 
-Every command finds the file the same way (`resolve_config_path`). Secrets belong in the
-environment; `PIIRI_SECRET_KEY` is read by `bot.secret_key`, not here.
+Every command finds the file the same way (`resolve_config_path`) and loads it with
+`load_settings`, which reports every mistake as one readable line (`ConfigError`). Secrets belong
+in the environment. `PIIRI_CONFIG` (which file to read) and `PIIRI_SECRET_KEY` (read by
+`bot.secret_key`) are environment variables, but not settings.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -24,9 +28,13 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
 )
 
+from bot.config_check import format_environment_error, format_errors, hide_credentials
+
 ENV_CONFIG = "PIIRI_CONFIG"
+ENV_PREFIX = "PIIRI_"
 DEFAULT_CONFIG_FILE = "config.toml"
 
 Language = Literal["fi", "sv", "en"]
@@ -42,12 +50,14 @@ Category = Literal[
     "contact_exchange",
     "spam",
 ]
-ACTIONS: tuple[str, ...] = ("allow", "flag", "hold", "block")
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
+ACTIONS: tuple[ModerationAction, ...] = ("allow", "flag", "hold", "block")
+SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high")
 DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 
 
 class Section(BaseModel):
+    """One `[section]` of the file. Unknown keys are errors, so a typo never passes silently."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -57,9 +67,12 @@ class DatabaseSettings(Section):
 
     @field_validator("url")
     @classmethod
-    def _known_driver(cls, url: str) -> str:
+    def _supported_driver(cls, url: str) -> str:
+        # Only the async drivers Piiri installs; anything else would fail much later, obscurely.
         if not url.startswith(DATABASE_SCHEMES):
-            raise ValueError(f'must start with {" or ".join(DATABASE_SCHEMES)} (got "{url}")')
+            raise ValueError(
+                f'must start with {" or ".join(DATABASE_SCHEMES)} (got "{hide_credentials(url)}")'
+            )
         return url
 
 
@@ -74,6 +87,7 @@ class LoggingSettings(Section):
 
 class DataSettings(Section):
     dir: Path = Path("piiri-data")
+    """Where the embedded defaults keep local files (the generated key file)."""
 
 
 class TelegramSettings(Section):
@@ -87,6 +101,7 @@ class TelegramSettings(Section):
 
     @property
     def enabled(self) -> bool:
+        """`token = ""` counts as no token (an empty variable is ignored anyway)."""
         return self.token is not None and bool(self.token.get_secret_value())
 
 
@@ -100,20 +115,21 @@ class MatrixSettings(Section):
 
     @property
     def enabled(self) -> bool:
-        return bool(self.homeserver) and (
-            self.access_token is not None or self.password is not None
-        )
+        """A homeserver and a way to log in: an access token, or a password for the first login."""
+        secrets = (self.access_token, self.password)
+        return bool(self.homeserver) and any(s and s.get_secret_value() for s in secrets)
 
 
 class OutboundSettings(Section):
-    retry_base_seconds: float = Field(default=1.0, gt=0)
-    retry_max_seconds: float = Field(default=300.0, gt=0)
-    give_up_after_hours: float = Field(default=24.0, gt=0)
+    # Not infinite: `give_up_after_hours = inf` would overflow the timedelta built from it.
+    retry_base_seconds: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    retry_max_seconds: float = Field(default=300.0, gt=0, allow_inf_nan=False)
+    give_up_after_hours: float = Field(default=24.0, gt=0, allow_inf_nan=False)
 
 
 PolicyRule = ModerationAction | dict[Severity, ModerationAction]
 
-DEFAULT_POLICY: dict[Category, PolicyRule] = {
+DEFAULT_POLICY: Mapping[Category, PolicyRule] = {
     "crisis": {"low": "flag", "medium": "hold", "high": "hold"},
     "safeguarding": {"low": "flag", "medium": "hold", "high": "hold"},
     "harassment": {"low": "flag", "medium": "hold", "high": "block"},
@@ -125,55 +141,69 @@ DEFAULT_POLICY: dict[Category, PolicyRule] = {
 }
 
 
-def _check_rule(rule: Any) -> PolicyRule:
-    """One clear message for a bad rule, instead of an error per branch of the union."""
-    expected = " | ".join(ACTIONS)
+def default_policy() -> dict[Category, PolicyRule]:
+    """A fresh copy, so changing one Settings' policy never changes the defaults."""
+    return {c: r if isinstance(r, str) else dict(r) for c, r in DEFAULT_POLICY.items()}
+
+
+def _check_rule(rule: object) -> object:
+    """One clear message for a bad rule; the union alone would report one error per branch."""
+    actions = " | ".join(ACTIONS)
     if isinstance(rule, str):
         if rule not in ACTIONS:
-            raise ValueError(f'unknown action "{rule}" (expected {expected})')
-        return rule  # type: ignore[return-value]
-    if isinstance(rule, Mapping):
-        checked: dict[str, str] = {}
+            raise ValueError(f'unknown action "{rule}" (expected {actions})')
+    elif isinstance(rule, Mapping):
         for severity, action in rule.items():
             if severity not in SEVERITIES:
                 raise ValueError(
                     f'unknown severity "{severity}" (expected {" | ".join(SEVERITIES)})'
                 )
             if action not in ACTIONS:
-                raise ValueError(f'{severity}: unknown action "{action}" (expected {expected})')
-            checked[severity] = action
-        return checked  # type: ignore[return-value]
-    raise ValueError(f"must be an action ({expected}) or a table of severity = action")
-
-
-CheckedRule = Annotated[Any, AfterValidator(_check_rule)]
+                raise ValueError(f'unknown action "{action}" for {severity} (expected {actions})')
+    else:
+        raise ValueError(
+            f"must be an action ({actions}) or a table of severity = action (got {rule})"
+        )
+    return rule
 
 
 class ModerationSettings(Section):
-    policy: dict[Category, CheckedRule] = Field(default_factory=lambda: dict(DEFAULT_POLICY))
+    policy: dict[Category, Annotated[PolicyRule, BeforeValidator(_check_rule)]] = Field(
+        default_factory=default_policy
+    )
+    """Category → one action for every severity, or a table by severity."""
 
-    @field_validator("policy", mode="after")
+    @field_validator("policy")
     @classmethod
-    def _keep_defaults(cls, policy: dict[Category, Any]) -> dict[Category, Any]:
-        """A file that sets one category keeps the defaults for the others."""
-        return {**DEFAULT_POLICY, **policy}
+    def _complete(cls, policy: dict[Category, PolicyRule]) -> dict[Category, PolicyRule]:
+        """A category left out keeps its default; so does a severity left out of a table."""
+        complete = default_policy()
+        for category, rule in policy.items():
+            if isinstance(rule, str):
+                complete[category] = rule
+                continue
+            default = DEFAULT_POLICY[category]
+            complete[category] = {
+                severity: rule.get(
+                    severity, default if isinstance(default, str) else default[severity]
+                )
+                for severity in SEVERITIES
+            }
+        return complete
 
     def action_for(self, category: Category, severity: Severity) -> ModerationAction:
         rule = self.policy[category]
-        if isinstance(rule, str):
-            return rule  # type: ignore[return-value]
-        default = DEFAULT_POLICY[category]
-        fallback = default if isinstance(default, str) else default[severity]
-        return rule.get(severity, fallback)
+        return rule if isinstance(rule, str) else rule[severity]
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="PIIRI_",
-        env_nested_delimiter="_",
-        env_nested_max_split=1,
-        extra="forbid",
-    )
+class SettingsFile(BaseModel):
+    """The settings exactly as a file states them, before the environment is applied.
+
+    `load_settings` checks the file against this first, so a mistake in the file is reported
+    even while an environment variable happens to override that key.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     i18n: I18nSettings = Field(default_factory=I18nSettings)
@@ -184,6 +214,24 @@ class Settings(BaseSettings):
     outbound: OutboundSettings = Field(default_factory=OutboundSettings)
     moderation: ModerationSettings = Field(default_factory=ModerationSettings)
 
+
+class Settings(BaseSettings, SettingsFile):
+    """The settings in force: environment, then file (given as keyword arguments), then defaults.
+
+    `PIIRI_DATABASE_URL` sets `database.url`: the prefix is stripped and the rest split at the
+    first `_` only, so `PIIRI_MATRIX_ACCESS_TOKEN` reaches `matrix.access_token`. Variables
+    naming no section (`PIIRI_CONFIG`, `PIIRI_SECRET_KEY`) are ignored; a variable naming a
+    section but no key in it (`PIIRI_DATABASE_ULR`) is an error, like the same typo in the file.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        env_ignore_empty=True,
+        extra="forbid",
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -193,7 +241,8 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # The environment outranks the file, which arrives as init arguments.
+        # The environment outranks the file, which arrives as init arguments. No .env files and
+        # no secrets directory: one place for secrets, the process environment.
         return env_settings, init_settings
 
 
@@ -217,30 +266,57 @@ def resolve_config_path(
     return candidate if candidate.is_file() else None
 
 
+_TOML_POSITION = re.compile(
+    r"^(?P<message>.*) \((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)$"
+)
+
+
+def _toml_problem(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+    """`config.toml: line 3, column 7: Invalid value`; tomllib puts the position last."""
+    found = _TOML_POSITION.match(str(exc))
+    if found is None:
+        return f"{path}: {exc}"
+    if found["line"] is None:
+        return f"{path}: at the end of the file: {found['message']}"
+    return f"{path}: line {found['line']}, column {found['column']}: {found['message']}"
+
+
 def read_toml(path: Path) -> dict[str, Any]:
+    """The file's tables; any failure is a `ConfigError` with one line, never a traceback."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError([f"{path}: file not found"]) from None
+        problem = "file not found"
     except IsADirectoryError:
-        raise ConfigError([f"{path}: is a directory, not a configuration file"]) from None
+        problem = "is a directory, not a configuration file"
     except PermissionError:
-        raise ConfigError([f"{path}: cannot be read (permission denied)"]) from None
+        problem = "cannot be read (permission denied)"
     except UnicodeDecodeError:
-        raise ConfigError([f"{path}: is not UTF-8 text"]) from None
+        problem = "is not UTF-8 text"
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+        raise ConfigError([_toml_problem(path, exc)]) from None
     except OSError as exc:
-        raise ConfigError([f"{path}: cannot be read ({exc.strerror})"]) from None
+        problem = f"cannot be read ({exc.strerror or exc})"
+    raise ConfigError([f"{path}: {problem}"])
 
 
 def load_settings(path: Path | None) -> Settings:
-    from bot.config_check import format_errors  # noqa: PLC0415 - avoids an import cycle
+    """Defaults, then the file at `path` (None: no file), then `PIIRI_*` environment variables.
 
+    Raises `ConfigError` listing every problem: first the file's own (each line starting with
+    the file's path), else those the environment brings (each naming its variable).
+    """
     data = read_toml(path) if path is not None else {}
+    try:
+        # Also what keeps a top-level key like `_env_prefix` from reaching BaseSettings' options.
+        SettingsFile.model_validate(data)
+    except ValidationError as exc:
+        where = f"{path}: " if path is not None else ""
+        raise ConfigError([where + line for line in format_errors(exc, SettingsFile)]) from None
     try:
         return Settings(**data)
     except ValidationError as exc:
-        prefix = f"{path}: " if path is not None else ""
-        raise ConfigError([prefix + line for line in format_errors(exc)]) from None
+        raise ConfigError(format_errors(exc, Settings, environ=os.environ)) from None
+    except SettingsError as exc:
+        raise ConfigError(format_environment_error(exc, Settings, os.environ)) from None
