@@ -150,8 +150,12 @@ class Dispatcher:
         )
 
     async def _translator_for(self, tx: Transaction, person: Person | None) -> Translator:
+        """The person's own choice, else their one group's language, else the default.
+
+        The group lookup runs only for people who have not chosen, off the hot path.
+        """
         group_language = None
-        if person is not None:
+        if person is not None and person.language is None:
             memberships = await tx.memberships.for_person(person.id)
             if len(memberships) == 1:
                 group = await tx.groups.get(memberships[0].group_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,9 +22,9 @@ class EventLogger:
     def __init__(self, name: str) -> None:
         self._logger = logging.getLogger(name)
 
-    def _log(self, level: int, event: str, fields: dict[str, Any], exc: bool = False) -> None:
+    def _log(self, level: int, event: str, fields: dict[str, Any]) -> None:
         if self._logger.isEnabledFor(level):
-            self._logger.log(level, event, extra={FIELDS_ATTR: fields}, exc_info=exc)
+            self._logger.log(level, event, extra={FIELDS_ATTR: fields})
 
     def debug(self, event: str, **fields: Any) -> None:
         self._log(logging.DEBUG, event, fields)
@@ -38,18 +39,29 @@ class EventLogger:
         self._log(logging.ERROR, event, fields)
 
     def exception(self, event: str, **fields: Any) -> None:
-        """An error with the exception's type; the traceback only at DEBUG.
+        """An error with the exception's type; at DEBUG also where it happened.
 
-        Exception messages can quote data (a driver echoing a failed row), so they are not
-        logged at the default level.
+        Never the exception's message, at any level: messages can quote data (a driver
+        echoing a failed row, a handler's error naming the text it choked on).
         """
-        error_type = type(sys.exc_info()[1]).__name__
-        self._log(logging.ERROR, event, {**fields, "error": error_type})
-        self._log(logging.DEBUG, event + ".traceback", {}, exc=True)
+        _, error, trace = sys.exc_info()
+        self._log(logging.ERROR, event, {**fields, "error": type(error).__name__})
+        if trace is not None:
+            frames = "".join(traceback.format_tb(trace))
+            self._log(logging.DEBUG, event + ".stack", {"stack": frames})
 
 
 def get_logger(name: str) -> EventLogger:
     return EventLogger(name)
+
+
+def safe_traceback(record: logging.LogRecord) -> str:
+    """A library's logged exception as its type and frames, without its message."""
+    if not record.exc_info:
+        return ""
+    error_type, _, trace = record.exc_info
+    name = error_type.__name__ if error_type else "Exception"
+    return "".join(traceback.format_tb(trace)) + name + " (message withheld)"
 
 
 class JsonFormatter(logging.Formatter):
@@ -62,7 +74,7 @@ class JsonFormatter(logging.Formatter):
         }
         payload.update(getattr(record, FIELDS_ATTR, {}))
         if record.exc_info:
-            payload["traceback"] = self.formatException(record.exc_info)
+            payload["traceback"] = safe_traceback(record)
         return json.dumps(payload, default=str, ensure_ascii=False)
 
 
@@ -76,7 +88,7 @@ class TextFormatter(logging.Formatter):
         if extras:
             line += " " + extras
         if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
+            line += "\n" + safe_traceback(record)
         return line
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import pytest
 
@@ -59,7 +60,8 @@ async def test_a_failing_handler_logs_the_error_type_only_and_apologises(
         raise ValueError(f"broken while handling {SECRET_TEXT} from {PLATFORM_ID}")
 
     monkeypatch.setattr(harness.app.dispatcher, "_on_text", explode)
-    caplog.set_level(logging.INFO)
+    configure_logging("DEBUG", "json")
+    caplog.set_level(logging.DEBUG)
     [answer] = await harness.says(PLATFORM_ID, SECRET_TEXT)
     assert answer.startswith("Anteeksi, minulla meni jotain vikaan")
     failed = [r for r in caplog.records if r.getMessage() == "inbound.failed"]
@@ -67,4 +69,23 @@ async def test_a_failing_handler_logs_the_error_type_only_and_apologises(
     line = JsonFormatter().format(failed[0])
     assert '"error": "ValueError"' in line
     assert "salainen" not in line and PLATFORM_ID not in line
+    [stack] = [r for r in caplog.records if r.getMessage() == "inbound.failed.stack"]
+    assert "explode" in JsonFormatter().format(stack)
+    for record in caplog.records:
+        for formatter in (JsonFormatter(), TextFormatter()):
+            rendered = formatter.format(record)
+            assert "salainen" not in rendered and PLATFORM_ID not in rendered
     assert await harness.says(PLATFORM_ID, "/apua", event_id=None)
+
+
+def test_a_library_logged_exception_shows_its_type_and_frames_not_its_message() -> None:
+    try:
+        raise RuntimeError(f"row ({SECRET_TEXT!r}, {PLATFORM_ID!r}) violates a constraint")
+    except RuntimeError:
+        record = logging.getLogger("sqlalchemy.pool").makeRecord(
+            "sqlalchemy.pool", logging.ERROR, __file__, 1, "pool error", (), sys.exc_info()
+        )
+    for formatter in (JsonFormatter(), TextFormatter()):
+        rendered = formatter.format(record)
+        assert "RuntimeError (message withheld)" in rendered
+        assert "salainen" not in rendered and PLATFORM_ID not in rendered

@@ -6,7 +6,7 @@ A router is built by the composition root from a list of commands; there is no g
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.i18n import Catalogues, Translator
 from bot.ports import ChatRef, Inbound, Keyboard
@@ -52,7 +52,6 @@ class Command:
     names: dict[str, str]
     summary: str
     handler: CommandHandler
-    canonical: str = field(default="")
 
     def name_in(self, language: str) -> str:
         return self.names.get(language, self.names["en"])
