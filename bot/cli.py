@@ -110,7 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _config_check(path: Path | None) -> int:
     if path is None:
-        print("piiri: no configuration file given, and no ./config.toml or $PIIRI_CONFIG")
+        print(
+            "piiri: no configuration file given, and no ./config.toml or $PIIRI_CONFIG",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     problems = check_config_file(path)
     for problem in problems:
