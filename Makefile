@@ -33,7 +33,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 \
 		--no-location --omit-header --sort-output -o bot/locale/piiri.pot .
 	$(BIN)/pybabel update -i bot/locale/piiri.pot -d bot/locale -D piiri \
-		--no-location --omit-header --width 100 --no-fuzzy-matching
+		--width 100 --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache piiri-data *.egg-info

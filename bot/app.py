@@ -1,6 +1,7 @@
 """The composition root: builds every object Piiri runs with and hands each its parts.
 
-config → engine → store → catalogues → router → dispatcher → outbound sender → transports.
+config → engine → store → catalogues → programmes → prompt firer and its timer → router →
+dispatcher → outbound sender → transports.
 Nothing else in Piiri constructs these; tests build an `App` with their own clock and
 transports through the same function.
 """
@@ -21,6 +22,9 @@ from bot.i18n import Catalogues
 from bot.logs import get_logger
 from bot.outbound import OutboundSender, RetryPolicy
 from bot.ports import Inbound, Transport, TransportSet
+from bot.scheduler import PromptScheduler
+from groups.firing import Grace, PromptFirer
+from groups.programme_library import ProgrammeLibrary
 from storage.clock import Clock, SystemClock
 from storage.crypto import IdentityCipher
 from storage.engine import create_engine
@@ -52,6 +56,8 @@ class App:
     catalogues: Catalogues
     dispatcher: Dispatcher
     sender: OutboundSender
+    scheduler: PromptScheduler
+    programmes: ProgrammeLibrary
     transports: TransportSet
     _started: bool = False
 
@@ -61,6 +67,7 @@ class App:
     async def start(self) -> None:
         cursors = StoreCursors(self.store)
         self.sender.start()
+        await self.scheduler.start()
         for transport in self.transports.by_name.values():
             await transport.start(self.handle, cursors)
             log.info("transport.started", transport=transport.name)
@@ -73,6 +80,7 @@ class App:
             for transport in self.transports.by_name.values():
                 await transport.stop()
                 log.info("transport.stopped", transport=transport.name)
+            await self.scheduler.stop()
             await self.sender.stop()
             self._started = False
         await self.store.close()
@@ -117,6 +125,19 @@ def build_app(
             give_up_after=timedelta(hours=settings.outbound.give_up_after_hours),
         ),
     )
+    firer = PromptFirer(
+        store,
+        clock,
+        catalogues.translator,
+        grace=Grace(
+            in_session=timedelta(minutes=settings.schedule.in_session_grace_minutes),
+            reminder=timedelta(hours=settings.schedule.reminder_grace_hours),
+        ),
+    )
+    scheduler = PromptScheduler(
+        firer, clock, poll_seconds=settings.schedule.poll_seconds, on_fired=sender.wake
+    )
+    programmes = ProgrammeLibrary.load(settings.programmes.dir)
     router = CommandRouter(basic_commands.COMMANDS, basic_commands.BUTTONS)
     dispatcher = Dispatcher(
         store,
@@ -125,4 +146,6 @@ def build_app(
         default_language=settings.i18n.default_language,
         on_queued=sender.wake,
     )
-    return App(settings, clock, store, catalogues, dispatcher, sender, transport_set)
+    return App(
+        settings, clock, store, catalogues, dispatcher, sender, scheduler, programmes, transport_set
+    )

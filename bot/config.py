@@ -32,6 +32,7 @@ from pydantic_settings import (
 )
 
 from bot.config_check import format_environment_error, format_errors, hide_credentials
+from groups.timezones import require_zone
 
 ENV_CONFIG = "PIIRI_CONFIG"
 ENV_PREFIX = "PIIRI_"
@@ -118,6 +119,26 @@ class MatrixSettings(Section):
         """A homeserver and a way to log in: an access token, or a password for the first login."""
         secrets = (self.access_token, self.password)
         return bool(self.homeserver) and any(s and s.get_secret_value() for s in secrets)
+
+
+class ProgrammeSettings(Section):
+    dir: Path = Path("piiri-data/programmes")
+    """The organisation's own programme files, next to the built-in ones."""
+
+
+class ScheduleSettings(Section):
+    default_timezone: str = "Europe/Helsinki"
+    # A prompt whose moment passed while Piiri was down is still posted this late, else missed.
+    in_session_grace_minutes: float = Field(default=10.0, ge=0, le=24 * 60, allow_inf_nan=False)
+    reminder_grace_hours: float = Field(default=12.0, ge=0, le=7 * 24, allow_inf_nan=False)
+    # How often to look in the store for posts another instance or a command has added.
+    poll_seconds: float = Field(default=30.0, ge=1, le=3600, allow_inf_nan=False)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        require_zone(name)
+        return name
 
 
 class OutboundSettings(Section):
@@ -211,6 +232,8 @@ class SettingsFile(BaseModel):
     data: DataSettings = Field(default_factory=DataSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     matrix: MatrixSettings = Field(default_factory=MatrixSettings)
+    programmes: ProgrammeSettings = Field(default_factory=ProgrammeSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     outbound: OutboundSettings = Field(default_factory=OutboundSettings)
     moderation: ModerationSettings = Field(default_factory=ModerationSettings)
 

@@ -132,6 +132,7 @@ async def settle(app: App, transport: MemoryTransport, clock: ManualClock) -> No
     has in hand, so what a person received can be read right after.
     """
     await transport.wait_idle()
+    await app.scheduler.tick()
     for _ in range(1000):
         await app.sender.drain()
         async with app.store.transaction() as tx:

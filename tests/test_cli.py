@@ -12,6 +12,7 @@ import pytest
 
 from bot.cli import main
 from storage.crypto import IdentityCipher
+from storage.migrate import head_revision
 
 REPO = Path(__file__).parent.parent
 
@@ -66,9 +67,9 @@ def test_db_upgrade_on_the_configured_url(
     """The fixture's database is already migrated; an upgrade is then a no-op that says so."""
     monkeypatch.setenv("PIIRI_DATABASE_URL", database_url)
     assert main(["db", "upgrade"]) == 0
-    assert "→ 0001" in capsys.readouterr().out
+    assert f"→ {head_revision()}" in capsys.readouterr().out
     assert main(["db", "current"]) == 0
-    assert "0001 (up to date)" in capsys.readouterr().out
+    assert f"{head_revision()} (up to date)" in capsys.readouterr().out
 
 
 def test_db_upgrade_creates_the_schema_in_an_empty_sqlite_file(
@@ -77,7 +78,7 @@ def test_db_upgrade_creates_the_schema_in_an_empty_sqlite_file(
     config = tmp_path / "piiri.toml"
     config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/fresh/piiri.db"\n')
     assert main(["db", "upgrade", "--config", str(config)]) == 0
-    assert "empty → 0001" in capsys.readouterr().out
+    assert f"empty → {head_revision()}" in capsys.readouterr().out
     assert (tmp_path / "fresh" / "piiri.db").exists()
 
 

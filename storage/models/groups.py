@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -67,9 +68,14 @@ class Group(Base):
     mode: Mapped[GroupMode] = mapped_column(str_enum(GroupMode), default=GroupMode.RELAY)
     language: Mapped[str] = mapped_column(String(8), default="fi")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Helsinki")
-    # Weekly slot in the group's own zone; ISO weekday 1 = Monday.
+    # The series in the group's own zone: the first session's date and local time, repeated
+    # every `every_days` days, passing over `skip_dates` (ISO dates). ISO weekday 1 = Monday.
     weekday: Mapped[int | None] = mapped_column(SmallInteger)
     start_time: Mapped[time | None] = mapped_column(Time)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    every_days: Mapped[int] = mapped_column(SmallInteger, default=7, server_default="7")
+    skip_dates: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    paused_at: Mapped[datetime | None]
     session_minutes: Mapped[int] = mapped_column(Integer, default=90)
     capacity: Mapped[int | None] = mapped_column(Integer)
     age_min: Mapped[int | None] = mapped_column(SmallInteger)

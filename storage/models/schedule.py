@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, str_enum
@@ -19,8 +19,13 @@ class SessionStatus(enum.StrEnum):
 
 
 class PostStatus(enum.StrEnum):
+    """pending → sending (claimed under a lease) → sent | failed | missed; or cancelled."""
+
     PENDING = "pending"
+    SENDING = "sending"
     SENT = "sent"
+    FAILED = "failed"
+    MISSED = "missed"
     CANCELLED = "cancelled"
 
 
@@ -42,7 +47,10 @@ class ScheduledPost(Base):
     """One prompt of one session at its computed UTC moment."""
 
     __tablename__ = "scheduled_posts"
-    __table_args__ = (UniqueConstraint("session_id", "prompt_key"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "prompt_key"),
+        Index("ix_scheduled_posts_status_due", "status", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(
@@ -50,8 +58,11 @@ class ScheduledPost(Base):
     )
     prompt_key: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
-    due_at: Mapped[datetime] = mapped_column(index=True)
+    due_at: Mapped[datetime]
     status: Mapped[PostStatus] = mapped_column(str_enum(PostStatus), default=PostStatus.PENDING)
+    # While sending: the claim runs out at this moment, and another instance may take it over.
+    lease_until: Mapped[datetime | None]
+    fired_at: Mapped[datetime | None]
 
 
 class Delivery(Base):

@@ -9,16 +9,18 @@ from storage.repositories.outbox import ClaimedSend, OutboxRepository, QueuedBut
 from storage.repositories.persons import PersonRepository
 from storage.repositories.programmes import ProgrammeRepository
 from storage.repositories.reviews import ReviewRepository
-from storage.repositories.schedule import ScheduleRepository
+from storage.repositories.schedule import ClaimedPost, NewDelivery, ScheduleRepository
 from storage.repositories.surveys import SurveyRepository
 
 __all__ = [
     "AuditRepository",
+    "ClaimedPost",
     "ClaimedSend",
     "GroupRepository",
     "InboundRepository",
     "MembershipRepository",
     "MessageRepository",
+    "NewDelivery",
     "OutboxRepository",
     "PersonRepository",
     "ProgrammeRepository",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
-from storage.models import Membership, MembershipStatus, Role
+from storage.models import Membership, MembershipStatus, Person, Role
 from storage.repositories._unique import insert_if_absent
 
 
@@ -87,6 +87,20 @@ class MembershipRepository:
             .order_by(Membership.id)
         )
         return list((await self._session.execute(query)).scalars())
+
+    async def with_persons(
+        self, group_id: int, *, roles: tuple[Role, ...] | None = None
+    ) -> list[tuple[Membership, Person]]:
+        """Active members with their persons, in one query (for posting to everyone)."""
+        query = (
+            select(Membership, Person)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.group_id == group_id, Membership.status == MembershipStatus.ACTIVE)
+            .order_by(Membership.id)
+        )
+        if roles is not None:
+            query = query.where(Membership.role.in_(roles))
+        return [(m, p) for m, p in (await self._session.execute(query)).all()]
 
     async def set_status(self, membership: Membership, status: MembershipStatus) -> None:
         membership.status = status

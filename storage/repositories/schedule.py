@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
 from storage.models import (
     Delivery,
+    Group,
     GroupSession,
+    GroupStatus,
     PostStatus,
     ScheduledPost,
     SessionStatus,
 )
 from storage.repositories._unique import insert_if_absent
+
+# Only these groups' prompts are posted; a draft or paused group's wait.
+FIRING_STATUSES = (GroupStatus.ENROLLING, GroupStatus.RUNNING)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedPost:
+    id: int
+    session_id: int
+    group_id: int
+    prompt_key: str
+    kind: str
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    membership_id: int | None
+    room_binding_id: int | None
+    outbox_id: int
 
 
 class ScheduleRepository:
@@ -58,6 +82,220 @@ class ScheduleRepository:
         self._session.add(row)
         await self._session.flush()
         return row
+
+    async def add_posts(self, session_id: int, posts: Iterable[tuple[str, str, datetime]]) -> None:
+        """Many posts of one session at once: (prompt_key, kind, due_at)."""
+        rows = [
+            {
+                "session_id": session_id,
+                "prompt_key": key,
+                "kind": kind,
+                "due_at": due_at,
+                "status": PostStatus.PENDING,
+            }
+            for key, kind, due_at in posts
+        ]
+        if rows:
+            await self._session.execute(insert(ScheduledPost), rows)
+
+    async def get_session(self, session_id: int) -> GroupSession | None:
+        return await self._session.get(GroupSession, session_id)
+
+    async def session_by_number(self, group_id: int, number: int) -> GroupSession | None:
+        result = await self._session.execute(
+            select(GroupSession).where(
+                GroupSession.group_id == group_id, GroupSession.number == number
+            )
+        )
+        return result.scalar_one_or_none()
+
+    async def move_session(
+        self, session: GroupSession, starts_at: datetime, ends_at: datetime
+    ) -> None:
+        session.starts_at, session.ends_at = starts_at, ends_at
+        await self._session.flush()
+
+    async def set_session_status(self, session: GroupSession, status: SessionStatus) -> None:
+        session.status = status
+        await self._session.flush()
+
+    async def posts(self, session_id: int) -> list[ScheduledPost]:
+        result = await self._session.execute(
+            select(ScheduledPost)
+            .where(ScheduledPost.session_id == session_id)
+            .order_by(ScheduledPost.due_at, ScheduledPost.id)
+        )
+        return list(result.scalars())
+
+    async def group_posts(self, group_id: int) -> list[ScheduledPost]:
+        result = await self._session.execute(
+            select(ScheduledPost)
+            .join(GroupSession, GroupSession.id == ScheduledPost.session_id)
+            .where(GroupSession.group_id == group_id)
+            .order_by(ScheduledPost.due_at, ScheduledPost.id)
+        )
+        return list(result.scalars())
+
+    async def cancel_pending(self, session_id: int) -> int:
+        result = await self._session.execute(
+            update(ScheduledPost)
+            .where(
+                ScheduledPost.session_id == session_id,
+                ScheduledPost.status == PostStatus.PENDING,
+            )
+            .values(status=PostStatus.CANCELLED)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def claim_due(self, *, limit: int, lease: timedelta) -> list[ClaimedPost]:
+        """Take posts that are due now (or whose claim ran out) in groups that are running.
+
+        The claimed rows become `sending` with a lease. On PostgreSQL the rows are locked with
+        SKIP LOCKED, so two instances claiming at once take different posts; on SQLite the
+        write transaction is exclusive anyway.
+        """
+        now = self._clock.now()
+        due = or_(
+            and_(ScheduledPost.status == PostStatus.PENDING, ScheduledPost.due_at <= now),
+            and_(ScheduledPost.status == PostStatus.SENDING, ScheduledPost.lease_until < now),
+        )
+        query = (
+            select(ScheduledPost, GroupSession.group_id)
+            .join(GroupSession, GroupSession.id == ScheduledPost.session_id)
+            .join(Group, Group.id == GroupSession.group_id)
+            .where(due, Group.status.in_(FIRING_STATUSES))
+            .order_by(ScheduledPost.due_at, ScheduledPost.id)
+            .limit(limit)
+            .with_for_update(of=ScheduledPost, skip_locked=True)
+        )
+        claimed = []
+        for post, group_id in (await self._session.execute(query)).all():
+            post.status = PostStatus.SENDING
+            post.lease_until = now + lease
+            claimed.append(
+                ClaimedPost(
+                    post.id, post.session_id, group_id, post.prompt_key, post.kind, post.due_at
+                )
+            )
+        await self._session.flush()
+        return claimed
+
+    async def lock_post(self, post_id: int) -> ScheduledPost | None:
+        """The post, locked for the rest of the transaction (a no-op lock on SQLite)."""
+        result = await self._session.execute(
+            select(ScheduledPost)
+            .where(ScheduledPost.id == post_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
+    async def settle_post(self, post: ScheduledPost, status: PostStatus) -> None:
+        post.status = status
+        post.lease_until = None
+        post.fired_at = self._clock.now()
+        await self._session.flush()
+
+    async def next_due_at(self) -> datetime | None:
+        """The earliest moment a post in a running group is due, or a claim runs out."""
+        pending = await self._session.execute(
+            select(func.min(ScheduledPost.due_at))
+            .join(GroupSession, GroupSession.id == ScheduledPost.session_id)
+            .join(Group, Group.id == GroupSession.group_id)
+            .where(ScheduledPost.status == PostStatus.PENDING, Group.status.in_(FIRING_STATUSES))
+        )
+        leased = await self._session.execute(
+            select(func.min(ScheduledPost.lease_until)).where(
+                ScheduledPost.status == PostStatus.SENDING
+            )
+        )
+        moments = [m for m in (pending.scalar_one_or_none(), leased.scalar_one_or_none()) if m]
+        return min(moments) if moments else None
+
+    async def ended_sessions(self, now: datetime) -> list[GroupSession]:
+        """Scheduled sessions of running groups whose end has passed."""
+        result = await self._session.execute(
+            select(GroupSession)
+            .join(Group, Group.id == GroupSession.group_id)
+            .where(
+                GroupSession.status == SessionStatus.SCHEDULED,
+                GroupSession.ends_at <= now,
+                Group.status.in_(FIRING_STATUSES),
+            )
+            .order_by(GroupSession.ends_at)
+        )
+        return list(result.scalars())
+
+    async def groups_started(self, now: datetime) -> list[int]:
+        """Enrolling groups whose first session has begun."""
+        result = await self._session.execute(
+            select(Group.id)
+            .join(GroupSession, GroupSession.group_id == Group.id)
+            .where(
+                Group.status == GroupStatus.ENROLLING,
+                GroupSession.status == SessionStatus.SCHEDULED,
+                GroupSession.starts_at <= now,
+            )
+            .distinct()
+        )
+        return list(result.scalars())
+
+    async def groups_complete(self) -> list[int]:
+        """Running groups with no session still to hold and no post still to settle."""
+        open_sessions = select(GroupSession.id).where(
+            GroupSession.group_id == Group.id, GroupSession.status == SessionStatus.SCHEDULED
+        )
+        open_posts = (
+            select(ScheduledPost.id)
+            .join(GroupSession, GroupSession.id == ScheduledPost.session_id)
+            .where(
+                GroupSession.group_id == Group.id,
+                ScheduledPost.status.in_([PostStatus.PENDING, PostStatus.SENDING]),
+            )
+        )
+        result = await self._session.execute(
+            select(Group.id).where(
+                Group.status == GroupStatus.RUNNING,
+                ~open_sessions.exists(),
+                ~open_posts.exists(),
+            )
+        )
+        return list(result.scalars())
+
+    async def delivered_to(self, post_id: int) -> tuple[set[int], set[int]]:
+        """(membership ids, room binding ids) this post already reached."""
+        result = await self._session.execute(
+            select(Delivery.membership_id, Delivery.room_binding_id).where(
+                Delivery.post_id == post_id
+            )
+        )
+        members: set[int] = set()
+        rooms: set[int] = set()
+        for membership_id, room_id in result.all():
+            if membership_id is not None:
+                members.add(membership_id)
+            if room_id is not None:
+                rooms.add(room_id)
+        return members, rooms
+
+    async def add_deliveries(self, post_id: int, deliveries: Sequence[NewDelivery]) -> None:
+        """Record many deliveries at once; the caller holds the post's lock and checked first."""
+        if not deliveries:
+            return
+        now = self._clock.now()
+        await self._session.execute(
+            insert(Delivery),
+            [
+                {
+                    "post_id": post_id,
+                    "membership_id": d.membership_id,
+                    "room_binding_id": d.room_binding_id,
+                    "outbox_id": d.outbox_id,
+                    "created_at": now,
+                }
+                for d in deliveries
+            ],
+        )
 
     async def due_posts(self, now: datetime, *, limit: int = 100) -> list[ScheduledPost]:
         result = await self._session.execute(

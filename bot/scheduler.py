@@ -1,0 +1,120 @@
+"""The in-process timer that wakes the prompt firer: APScheduler, rebuilt from the store.
+
+The store is the source of truth. APScheduler holds only two jobs: one at the moment the next
+post falls due (re-armed after every round), and a slow poll that notices posts another
+instance or a `piiri group …` command added. Both only wake one loop, so rounds never overlap;
+each round posts what is due (`groups.firing`) and re-reads the next due moment. A restart
+therefore needs no rebuild beyond one query, however many groups there are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import UTC, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.logs import get_logger
+from groups.firing import FireReport, PromptFirer
+from storage.clock import Clock
+
+log = get_logger(__name__)
+
+NEXT_JOB = "next-due-post"
+POLL_JOB = "poll-store"
+
+
+class PromptScheduler:
+    def __init__(
+        self,
+        firer: PromptFirer,
+        clock: Clock,
+        *,
+        poll_seconds: float,
+        on_fired: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._firer = firer
+        self._clock = clock
+        self._poll_seconds = poll_seconds
+        self._on_fired = on_fired
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._timer: AsyncIOScheduler | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._stopping = False
+        self._timer = AsyncIOScheduler(timezone=UTC)
+        self._timer.add_job(
+            self.wake,
+            IntervalTrigger(seconds=self._poll_seconds, timezone=UTC),
+            id=POLL_JOB,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+        self._timer.start()
+        self._task = asyncio.create_task(self._run(), name="prompt-scheduler")
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Finish the round in hand; posts left `sending` are taken again after their lease."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+        if self._timer is not None:
+            self._timer.shutdown(wait=False)
+            self._timer = None
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            if self._stopping:
+                break
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("scheduler.round_failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+
+    async def tick(self) -> FireReport:
+        """One round: post what is due, then arm the timer for the next due moment."""
+        report = await self._firer.fire_due()
+        if report.sent or report.missed or report.failed:
+            log.info(
+                "scheduler.round",
+                posted=report.sent,
+                deliveries=report.deliveries,
+                missed=report.missed,
+                failed=report.failed,
+            )
+            self._on_fired()
+        await self._arm()
+        return report
+
+    async def _arm(self) -> None:
+        if self._timer is None:
+            return
+        due = await self._firer.next_due_at()
+        if due is None:
+            if self._timer.get_job(NEXT_JOB) is not None:
+                self._timer.remove_job(NEXT_JOB)
+            return
+        run_at = max(due, self._clock.now() + timedelta(milliseconds=10))
+        self._timer.add_job(
+            self.wake,
+            DateTrigger(run_date=run_at, timezone=UTC),
+            id=NEXT_JOB,
+            replace_existing=True,
+            misfire_grace_time=None,
+        )

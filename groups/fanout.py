@@ -1,0 +1,82 @@
+"""Who a group's posts go to, and writing one text to each of them through the outbox.
+
+Relay mode: every active member in their private chat, in their own language, and the
+facilitators' room. Room mode: the group's shared room(s), in the group's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from storage.models import Group, GroupMode, Priority, Role, RoomPurpose
+from storage.store import Transaction
+
+STAFF_ROLES = (Role.FACILITATOR,)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """One place a post goes: a member's private chat, or a bound room."""
+
+    membership_id: int | None
+    room_binding_id: int | None
+    transport: str
+    chat_id: str
+    language: str
+
+
+async def recipients(tx: Transaction, group: Group) -> list[Recipient]:
+    out: list[Recipient] = []
+    rooms = await tx.groups.bindings(group.id)
+    if group.mode is GroupMode.RELAY:
+        for membership, person in await tx.memberships.with_persons(group.id):
+            chat = tx.persons.dm_chat(person)
+            if chat is None:
+                continue
+            language = membership.language or person.language or group.language
+            out.append(Recipient(membership.id, None, person.transport, chat, language))
+        wanted = RoomPurpose.FACILITATORS
+    else:
+        wanted = RoomPurpose.ROOM
+    for binding in rooms:
+        if binding.purpose is wanted:
+            chat = tx.groups.room_id(binding)
+            out.append(Recipient(None, binding.id, binding.transport, chat, group.language))
+    return out
+
+
+async def staff_recipients(tx: Transaction, group: Group) -> list[Recipient]:
+    """The facilitators: their room where one is bound, else each in their private chat."""
+    rooms = [
+        Recipient(None, b.id, b.transport, tx.groups.room_id(b), group.language)
+        for b in await tx.groups.bindings(group.id)
+        if b.purpose is RoomPurpose.FACILITATORS
+    ]
+    if rooms:
+        return rooms
+    out = []
+    for membership, person in await tx.memberships.with_persons(group.id, roles=STAFF_ROLES):
+        chat = tx.persons.dm_chat(person)
+        if chat is not None:
+            language = membership.language or person.language or group.language
+            out.append(Recipient(membership.id, None, person.transport, chat, language))
+    return out
+
+
+async def send_each(
+    tx: Transaction,
+    targets: list[Recipient],
+    text_for: Callable[[Recipient], str],
+    *,
+    priority: Priority,
+    notice: bool = False,
+) -> list[tuple[Recipient, int]]:
+    """Queue one text per recipient; returns each recipient with its outbox row id."""
+    queued = []
+    for target in targets:
+        row = await tx.outbox.enqueue(
+            target.transport, target.chat_id, text_for(target), priority=priority, notice=notice
+        )
+        queued.append((target, row.id))
+    return queued
