@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.commands import CommandRouter
+from bot.commands import CommandRouter, Services
 from bot.commands import basic as basic_commands
+from bot.commands import facilitator as facilitator_commands
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.i18n import Catalogues
@@ -23,7 +24,7 @@ from bot.logs import get_logger
 from bot.outbound import OutboundSender, RetryPolicy
 from bot.ports import Inbound, Transport, TransportSet
 from bot.scheduler import PromptScheduler
-from groups.firing import Grace, PromptFirer
+from groups.firing import Grace, ProgrammeCache, PromptFirer
 from groups.programme_library import ProgrammeLibrary
 from storage.clock import Clock, SystemClock
 from storage.crypto import IdentityCipher
@@ -125,10 +126,12 @@ def build_app(
             give_up_after=timedelta(hours=settings.outbound.give_up_after_hours),
         ),
     )
+    snapshots = ProgrammeCache()
     firer = PromptFirer(
         store,
         clock,
         catalogues.translator,
+        programmes=snapshots,
         grace=Grace(
             in_session=timedelta(minutes=settings.schedule.in_session_grace_minutes),
             reminder=timedelta(hours=settings.schedule.reminder_grace_hours),
@@ -138,11 +141,21 @@ def build_app(
         firer, clock, poll_seconds=settings.schedule.poll_seconds, on_fired=sender.wake
     )
     programmes = ProgrammeLibrary.load(settings.programmes.dir)
-    router = CommandRouter(basic_commands.COMMANDS, basic_commands.BUTTONS)
+    router = CommandRouter(
+        [*basic_commands.COMMANDS, *facilitator_commands.COMMANDS],
+        [*basic_commands.BUTTONS, *facilitator_commands.BUTTONS],
+    )
+    services = Services(
+        clock=clock,
+        programmes=programmes,
+        snapshots=snapshots,
+        default_timezone=settings.schedule.default_timezone,
+    )
     dispatcher = Dispatcher(
         store,
         router,
         catalogues,
+        services,
         default_language=settings.i18n.default_language,
         on_queued=sender.wake,
     )

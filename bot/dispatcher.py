@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
-from bot.commands import CommandRouter, Context, Reply, parse_command
+from bot.commands import CommandRouter, Context, Reply, Services, parse_command
 from bot.i18n import Catalogues, Translator
 from bot.logs import get_logger
 from bot.ports import Inbound, InboundKind
@@ -49,6 +49,7 @@ class Dispatcher:
         store: Store,
         router: CommandRouter,
         catalogues: Catalogues,
+        services: Services,
         *,
         default_language: str,
         on_text: TextHandler = guide_to_join,
@@ -57,6 +58,7 @@ class Dispatcher:
         self._store = store
         self._router = router
         self._catalogues = catalogues
+        self._services = services
         self._default_language = default_language
         self._on_text = on_text
         self._on_queued = on_queued
@@ -101,6 +103,7 @@ class Dispatcher:
                 t=await self._translator_for(tx, person),
                 catalogues=self._catalogues,
                 router=self._router,
+                services=self._services,
             )
             replies = await self._route(ctx)
             return await self._queue(tx, event, replies)

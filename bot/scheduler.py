@@ -42,6 +42,7 @@ class PromptScheduler:
         self._poll_seconds = poll_seconds
         self._on_fired = on_fired
         self._wake = asyncio.Event()
+        self._round = asyncio.Lock()
         self._stopping = False
         self._timer: AsyncIOScheduler | None = None
         self._task: asyncio.Task[None] | None = None
@@ -88,7 +89,14 @@ class PromptScheduler:
                     await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
 
     async def tick(self) -> FireReport:
-        """One round: post what is due, then arm the timer for the next due moment."""
+        """One round: post what is due, then arm the timer for the next due moment.
+
+        Rounds in one process never overlap: a caller waits for the round in hand first.
+        """
+        async with self._round:
+            return await self._tick()
+
+    async def _tick(self) -> FireReport:
         report = await self._firer.fire_due()
         if report.sent or report.missed or report.failed:
             log.info(

@@ -64,8 +64,10 @@ class LineIndex:
             assign = _ASSIGN.match(line)
             if assign is None:
                 continue
-            path = table + _split_key(assign.group(1))
-            self._record(path, number)
+            key = _split_key(assign.group(1))
+            for length in range(1, len(key) + 1):
+                self._record(table + key[:length], number)
+            path = table + key
             value = line[assign.end() :]
             for key in _INLINE_KEY.findall(value):
                 self._record((*path, key.strip('"')), number)

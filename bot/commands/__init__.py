@@ -10,8 +10,21 @@ from dataclasses import dataclass
 
 from bot.i18n import Catalogues, Translator
 from bot.ports import ChatRef, Inbound, Keyboard
+from groups.firing import ProgrammeCache
+from groups.programme_library import ProgrammeLibrary
+from storage.clock import Clock
 from storage.models import Person, Priority
 from storage.store import Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What handlers use besides the transaction: time, programmes and their settings."""
+
+    clock: Clock
+    programmes: ProgrammeLibrary
+    snapshots: ProgrammeCache
+    default_timezone: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +48,7 @@ class Context:
     t: Translator
     catalogues: Catalogues
     router: CommandRouter
+    services: Services
 
     @property
     def language(self) -> str:
@@ -52,6 +66,8 @@ class Command:
     names: dict[str, str]
     summary: str
     handler: CommandHandler
+    # Listed in /help only for people who facilitate a group (it still checks the role itself).
+    staff: bool = False
 
     def name_in(self, language: str) -> str:
         return self.names.get(language, self.names["en"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands import ButtonRoute, Command, Context, Reply
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.ports import Button
+from storage.models import Role
 
 LANGUAGE_BUTTON = "lang"
 
@@ -15,18 +16,31 @@ async def start(ctx: Context, args: str) -> list[Reply]:
         "Hi! I am Piiri, the assistant of peer-support groups. In a group you take part "
         "under a pseudonym: nobody sees your name or account."
     )
-    return [Reply(welcome + "\n\n" + help_text(ctx))]
+    return [Reply(welcome + "\n\n" + await help_text(ctx))]
 
 
 async def show_help(ctx: Context, args: str) -> list[Reply]:
-    return [Reply(help_text(ctx))]
+    return [Reply(await help_text(ctx))]
 
 
-def help_text(ctx: Context) -> str:
+async def _facilitates(ctx: Context) -> bool:
+    if ctx.person.is_admin:
+        return True
+    memberships = await ctx.tx.memberships.for_person(ctx.person.id)
+    return any(membership.role is Role.FACILITATOR for membership in memberships)
+
+
+async def help_text(ctx: Context) -> str:
     _ = ctx.t.gettext
     lines = [_("What I can do:")]
+    staff = [c for c in ctx.router.listed() if c.staff]
     for command in ctx.router.listed():
-        lines.append(f"/{command.name_in(ctx.language)} – {_(command.summary)}")
+        if not command.staff:
+            lines.append(f"/{command.name_in(ctx.language)} – {_(command.summary)}")
+    if staff and await _facilitates(ctx):
+        lines += ["", _("For facilitators:")]
+        for command in staff:
+            lines.append(f"/{command.name_in(ctx.language)} – {_(command.summary)}")
     lines.append("")
     lines.append(
         _("You can also write the commands in English: /help, /language.")

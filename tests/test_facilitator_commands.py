@@ -1,0 +1,181 @@
+"""Facilitators run their group from the chat; nobody else can."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import GroupSession, PostStatus, Role, ScheduledPost
+from tests.harness import Harness
+from tests.scheduling import MEMBERS, due_moments, open_group
+
+FACILITATOR = "Ilta-ohjaaja"
+SESSION_1 = datetime(2027, 3, 16, 16, 0, tzinfo=UTC)  # Tuesday 18:00 in Helsinki
+
+
+@pytest.fixture
+async def group(harness: Harness) -> int:
+    harness.clock.set(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    return await open_group(harness.app, harness.transport, date(2027, 3, 16))
+
+
+async def run_to(harness: Harness, until: datetime) -> None:
+    for moment in await due_moments(harness.app.store):
+        if harness.clock.now() < moment <= until:
+            harness.clock.set(moment)
+            await harness.settle()
+    harness.clock.set(until)
+    await harness.settle()
+
+
+async def test_a_facilitator_previews_a_session_before_it_is_posted(
+    harness: Harness, group: int
+) -> None:
+    *_, reply = await harness.says(FACILITATOR, "/preview 2")
+    assert reply.startswith("Session 2: Theme 2")
+    assert "Tuesday 23 March 2027 18:00 · opening round" in reply
+    assert "opening 2/9 (+0m) at 18:00: Theme 2" in reply
+    assert all(not harness.transport.texts(name) for name in MEMBERS), "nothing posted"
+
+
+async def test_skipping_a_session_tells_members_and_posts_none_of_its_prompts(
+    harness: Harness, group: int
+) -> None:
+    *_, reply = await harness.says(FACILITATOR, "/skip 2")
+    assert reply == "Session 2 will not be held; members were told."
+    assert harness.transport.texts("aino") == [
+        "Tapaamista 2 (Teema 2) ei pidetä tiistaina 23.3.2027."
+    ]
+    await run_to(harness, SESSION_1 + timedelta(days=8))
+    texts = harness.transport.texts("aino")
+    assert any(text.startswith("feedback 1/9") for text in texts)
+    assert not any(" 2/9 " in text for text in texts)
+
+
+async def test_rescheduling_moves_the_prompts_with_the_session(
+    harness: Harness, group: int
+) -> None:
+    *_, reply = await harness.says(FACILITATOR, "/reschedule 2 2027-03-25 17:30")
+    assert reply == "Session 2 is now on Thursday 25 March 2027 17:30; members were told."
+    assert harness.transport.texts("bo")[-1] == (
+        "Tapaaminen 2 (Teema 2) on siirretty: uusi aika on torstaina 25.3.2027 klo 17.30."
+    )
+    await run_to(harness, datetime(2027, 3, 25, 15, 29, tzinfo=UTC))
+    assert not any(text.startswith("opening 2/9") for text in harness.transport.texts("bo"))
+    await run_to(harness, datetime(2027, 3, 25, 15, 30, tzinfo=UTC))
+    assert harness.transport.texts("bo")[-1] == "opening 2/9 (+0m) klo 17.30: Teema 2"
+
+
+async def test_a_session_cannot_move_past_its_neighbours_or_into_the_past(
+    harness: Harness, group: int
+) -> None:
+    *_, reply = await harness.says(FACILITATOR, "/reschedule 2 2027-04-01 18:00")
+    assert reply == "Session 2 would then not be between sessions 1 and 3."
+    *_, reply = await harness.says(FACILITATOR, "/reschedule 2 2027-02-01 18:00")
+    assert reply == "The new time must be in the future."
+    *_, reply = await harness.says(FACILITATOR, "/reschedule 2 tomorrow")
+    assert reply == "Write the new time like this: /reschedule 3 2027-04-20 18:00"
+    *_, reply = await harness.says(FACILITATOR, "/skip 12")
+    assert reply == "Give a session number from 1 to 9."
+
+
+async def test_pause_and_resume_shift_the_rest_by_whole_weeks(harness: Harness, group: int) -> None:
+    await run_to(harness, SESSION_1 + timedelta(hours=2))
+    *_, reply = await harness.says(FACILITATOR, "/pause")
+    assert reply == "The group is paused; no prompts are posted until /resume."
+    assert harness.transport.texts("chris")[-1] == (
+        "Ryhmä pitää nyt taukoa. Kerron sinulle, kun se jatkuu."
+    )
+    before = len(harness.transport.texts("chris"))
+    await run_to(harness, SESSION_1 + timedelta(days=15))
+    assert len(harness.transport.texts("chris")) == before, "nothing posted while paused"
+    *_, reply = await harness.says(FACILITATOR, "/resume")
+    assert reply == "The group continues. The next session is on Tuesday 6 April 2027 18:00."
+    async with harness.app.store.transaction() as tx:
+        starts = (
+            (
+                await tx.session.execute(
+                    select(GroupSession.starts_at)
+                    .where(GroupSession.group_id == group)
+                    .order_by(GroupSession.number)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert [start.astimezone().isoformat()[:10] for start in starts[1:3]] == [
+        "2027-04-06",
+        "2027-04-13",
+    ]
+    await run_to(harness, datetime(2027, 4, 6, 15, 0, tzinfo=UTC))
+    assert harness.transport.texts("chris")[-1] == "opening 2/9 (+0m) klo 18.00: Teema 2"
+
+
+async def test_an_announcement_reaches_every_member_in_their_language(
+    harness: Harness, group: int
+) -> None:
+    *_, reply = await harness.says(FACILITATOR, "/announce Ensi viikolla alamme tuntia myöhemmin.")
+    assert reply == "Sent to 4 recipients."
+    assert harness.transport.texts("aino") == [
+        "Ohjaajilta:\nEnsi viikolla alamme tuntia myöhemmin."
+    ]
+    async with harness.app.store.transaction() as tx:
+        actions = [e.action for e in await tx.audit.recent(group_id=group)]
+    assert "group.announced" in actions
+
+
+@pytest.mark.parametrize("command", ["/preview 1", "/skip 1", "/pause", "/announce hei"])
+@pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.PEER_SUPPORTER, Role.MODERATOR, None])
+async def test_only_facilitators_and_admins_may_change_a_group(
+    harness: Harness, group: int, command: str, role: Role | None
+) -> None:
+    async with harness.app.store.transaction() as tx:
+        person = await tx.persons.identify("memory", "vieras", dm_chat="dm:vieras")
+        await tx.persons.set_language(person, "en")
+        if role is not None:
+            await tx.memberships.add(group, person.id, "Vieras", role=role)
+    (reply,) = await harness.says("vieras", command)
+    assert reply == "This command is for the group's facilitators."
+    assert harness.transport.texts("aino") == []
+    async with harness.app.store.transaction() as tx:
+        found = await tx.persons.find("memory", "vieras")
+        assert found is not None
+        await tx.persons.set_admin(found, True)
+    replies = await harness.says("vieras", command)
+    assert replies and replies[0] != "This command is for the group's facilitators."
+
+
+async def test_a_member_can_read_the_schedule_but_help_hides_staff_commands(
+    harness: Harness, group: int
+) -> None:
+    (schedule,) = await harness.says("aino", "/aikataulu")
+    assert schedule.splitlines()[1] == "1. tiistaina 16.3.2027 18.00 – Teema 1 (tulossa)"
+    (help_text,) = await harness.says("aino", "/apua")
+    assert "/ohita" not in help_text
+    (staff_help,) = await harness.says(FACILITATOR, "/help")
+    assert "/skip" in staff_help and "/announce" in staff_help
+
+
+async def test_with_several_groups_the_facilitator_names_one(harness: Harness, group: int) -> None:
+    async with harness.app.store.transaction() as tx:
+        person = await tx.persons.find("memory", FACILITATOR)
+        assert person is not None
+        await tx.persons.set_admin(person, True)
+    second = await open_group(harness.app, harness.transport, date(2027, 3, 18), name="Aamu")
+    *_, reply = await harness.says(FACILITATOR, "/skip 1")
+    assert reply.startswith(f"You have several groups; name one, e.g. #{group}.")
+    *_, reply = await harness.says(FACILITATOR, f"/skip #{second} 1")
+    assert reply == "Session 1 will not be held; members were told."
+    async with harness.app.store.transaction() as tx:
+        cancelled = (
+            (
+                await tx.session.execute(
+                    select(ScheduledPost.id).where(ScheduledPost.status == PostStatus.CANCELLED)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert len(cancelled) == 7
