@@ -10,7 +10,7 @@ import asyncio
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +18,8 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.ports import SendError
 from bot.transports.memory import MemoryTransport, Received
+from groups.planning import NewGroup, create_group
+from groups.schedule import Series
 from storage.clock import ManualClock
 from storage.crypto import IdentityCipher, generate_key
 from storage.engine import create_engine
@@ -26,6 +28,8 @@ from storage.models import OutboxStatus
 
 DEMO_START = datetime(2026, 9, 7, 15, 0, tzinfo=UTC)
 PEOPLE = ("Aino", "Bo", "Chris")
+PSEUDONYMS = {"Aino": "Kettu", "Bo": "Lumi", "Chris": "Tunturi"}
+DEMO_PROGRAMME = "tunteet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,7 @@ async def run_demo(settings: Settings, out: TextIO, keep_dir: Path | None = None
         await app.start()
         try:
             await _play(app, transport, clock, out)
+            await _play_session(app, transport, clock, out)
         finally:
             await app.stop()
     return 0
@@ -123,6 +128,64 @@ async def _play(app: App, transport: MemoryTransport, clock: ManualClock, out: T
         if step.note:
             print(f"    ({step.note})", file=out)
         print(file=out)
+
+
+SESSION_MOMENTS = (
+    (timedelta(hours=-24), "the day before"),
+    (timedelta(hours=-1), "an hour before"),
+    (timedelta(0), "18:00, the session opens"),
+    (timedelta(minutes=10), "18:10"),
+)
+
+
+async def _play_session(
+    app: App, transport: MemoryTransport, clock: ManualClock, out: TextIO
+) -> None:
+    """A group runs by itself: reminders and prompts, each in the reader's language."""
+    programme = app.programmes.get(DEMO_PROGRAMME)
+    if programme is None:  # pragma: no cover - a built-in programme
+        return
+    first = (clock.now() + timedelta(days=7)).date()
+    async with app.store.transaction() as tx:
+        group = await create_group(
+            tx,
+            NewGroup(
+                name="Syksyn piiri",
+                programme=programme,
+                series=Series(first, time(18, 0), app.settings.schedule.default_timezone),
+            ),
+            now=clock.now(),
+            actor_person_id=None,
+            via="demo",
+        )
+        for person_name in PEOPLE:
+            found = await tx.persons.find(transport.name, person_name)
+            if found is not None:
+                await tx.memberships.add(group.id, found.id, PSEUDONYMS[person_name])
+        sessions = await tx.schedule.sessions(group.id)
+    title = programme.title.get("fi")
+    print(
+        f"A facilitator starts “{title}” on {first:%A %d %B}, weekly at 18:00 Helsinki time;",
+        file=out,
+    )
+    print("the three join under pseudonyms. Piiri runs the session by itself:\n", file=out)
+    seen = {person: len(transport.inbox(person)) for person in PEOPLE}
+    for offset, label in SESSION_MOMENTS:
+        clock.set(sessions[0].starts_at + offset)
+        await settle(app, transport, clock)
+        print(f"— {label} —", file=out)
+        readers = PEOPLE if offset == SESSION_MOMENTS[0][0] else PEOPLE[:1]
+        for person in readers:
+            inbox = transport.inbox(person)
+            print(f"  to {person}:", file=out)
+            for line in _render(inbox[seen[person] :]):
+                print(line, file=out)
+        seen = {person: len(transport.inbox(person)) for person in PEOPLE}
+        print(file=out)
+    print(
+        "(Bo and Chris get every prompt too, in Swedish and English where the programme", file=out
+    )
+    print(" has them. `piiri programs show tunteet` shows all nine sessions.)", file=out)
 
 
 async def settle(app: App, transport: MemoryTransport, clock: ManualClock) -> None:

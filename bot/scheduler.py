@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -50,11 +50,15 @@ class PromptScheduler:
     def wake(self) -> None:
         self._wake.set()
 
+    async def _wake_job(self) -> None:
+        """The timer's job: a coroutine, so it runs on the event loop, not in a worker thread."""
+        self._wake.set()
+
     async def start(self) -> None:
         self._stopping = False
         self._timer = AsyncIOScheduler(timezone=UTC)
         self._timer.add_job(
-            self.wake,
+            self._wake_job,
             IntervalTrigger(seconds=self._poll_seconds, timezone=UTC),
             id=POLL_JOB,
             coalesce=True,
@@ -118,10 +122,12 @@ class PromptScheduler:
             if self._timer.get_job(NEXT_JOB) is not None:
                 self._timer.remove_job(NEXT_JOB)
             return
-        run_at = max(due, self._clock.now() + timedelta(milliseconds=10))
+        # APScheduler counts in real time; the injected clock may not (a test's manual clock),
+        # so the timer is set by the delay the clock sees, not by the moment itself.
+        delay = max(due - self._clock.now(), timedelta(milliseconds=10))
         self._timer.add_job(
-            self.wake,
-            DateTrigger(run_date=run_at, timezone=UTC),
+            self._wake_job,
+            DateTrigger(run_date=datetime.now(UTC) + delay, timezone=UTC),
             id=NEXT_JOB,
             replace_existing=True,
             misfire_grace_time=None,

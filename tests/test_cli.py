@@ -133,3 +133,14 @@ def test_demo_prints_the_conversation_as_people_see_it(
     assert "Piiri › What I can do:" in out
     assert out.count("Piiri › What I can do:") == 1
     assert "En tunne komentoa /tanssi." in out
+
+
+def test_the_demo_shows_a_session_firing_in_each_readers_language(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out.split("Piiri runs the session by itself:")[1]
+    assert "Piiri › Hei! Huomenna klo 18.00 on ryhmän ensimmäinen tapaaminen" in out
+    assert "Piiri › Hej! I morgon kl. 18:00" in out
+    assert "Piiri › Hi! Tomorrow at 18:00" in out
+    assert "— 18:00, the session opens —\n  to Aino:\n    Piiri › Tervetuloa ryhmään" in out
