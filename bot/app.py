@@ -17,6 +17,7 @@ from datetime import timedelta
 from bot.commands import CommandRouter, Services
 from bot.commands import basic as basic_commands
 from bot.commands import facilitator as facilitator_commands
+from bot.commands import newgroup as newgroup_commands
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.i18n import Catalogues
@@ -142,8 +143,8 @@ def build_app(
     )
     programmes = ProgrammeLibrary.load(settings.programmes.dir)
     router = CommandRouter(
-        [*basic_commands.COMMANDS, *facilitator_commands.COMMANDS],
-        [*basic_commands.BUTTONS, *facilitator_commands.BUTTONS],
+        [*basic_commands.COMMANDS, *facilitator_commands.COMMANDS, *newgroup_commands.COMMANDS],
+        [*basic_commands.BUTTONS, *facilitator_commands.BUTTONS, *newgroup_commands.BUTTONS],
     )
     services = Services(
         clock=clock,

@@ -179,3 +179,53 @@ async def test_with_several_groups_the_facilitator_names_one(harness: Harness, g
             .all()
         )
     assert len(cancelled) == 7
+
+
+async def test_a_facilitator_creates_a_group_step_by_step(harness: Harness, group: int) -> None:
+    (choose,) = await harness.says(FACILITATOR, "/newgroup")
+    assert choose == "Which programme will the group follow?"
+    inbox = harness.transport.inbox(FACILITATOR)
+    assert inbox[-1].button_data() == ["ng:erovanhemmuus", "ng:tunteet", "ng:yhteiso"]
+    (language,) = await harness.presses(FACILITATOR, "ng:erovanhemmuus")
+    assert language == "Which language will the group use?"
+    (mode,) = await harness.presses(FACILITATOR, "ng:erovanhemmuus:sv")
+    assert mode.startswith("How will the group talk? Relay:")
+    assert harness.transport.inbox(FACILITATOR)[-1].button_data() == [
+        "ng:erovanhemmuus:sv:relay",
+        "ng:erovanhemmuus:sv:room",
+    ]
+    (last,) = await harness.presses(FACILITATOR, "ng:erovanhemmuus:sv:room")
+    assert last.endswith("/newgroup erovanhemmuus sv room 2027-01-12 18:00 Spring group")
+    (made,) = await harness.says(
+        FACILITATOR, "/newgroup erovanhemmuus sv room 2027-04-07 19:00 Kvällsgruppen"
+    )
+    assert made.startswith("Group #")
+    assert "9 sessions, the first on Wednesday 7 April 2027 at 19:00" in made
+    async with harness.app.store.transaction() as tx:
+        created = (await tx.groups.list_all())[-1]
+        assert (created.name, created.language, created.mode.value) == (
+            "Kvällsgruppen",
+            "sv",
+            "room",
+        )
+        staff = await tx.memberships.for_group(created.id)
+        assert [m.role for m in staff] == [Role.FACILITATOR]
+        actions = [e.action for e in await tx.audit.recent(group_id=created.id)]
+    assert actions == ["group.created"]
+
+
+async def test_newgroup_is_refused_to_members_and_explains_mistakes(
+    harness: Harness, group: int
+) -> None:
+    (reply,) = await harness.says("aino", "/uusiryhma")
+    assert reply == "Vain ohjaajat ja ylläpitäjät voivat perustaa ryhmiä."
+    (reply,) = await harness.presses("aino", "ng:tunteet")
+    assert reply == "Vain ohjaajat ja ylläpitäjät voivat perustaa ryhmiä."
+    (reply,) = await harness.says(FACILITATOR, "/newgroup tunteet 2027-02-30 18:00 Ryhmä")
+    assert reply == "Write it like this: /newgroup tunteet en relay 2027-01-12 18:00 Spring group"
+    (reply,) = await harness.says(FACILITATOR, "/newgroup tunteet 2026-01-12 18:00 Ryhmä")
+    assert reply == "The first session must be in the future."
+    replies = await harness.says(FACILITATOR, "/newgroup kuoro 2027-01-12 18:00 Ryhmä")
+    assert replies[0] == "There is no programme “kuoro”."
+    (reply,) = await harness.presses(FACILITATOR, "ng:tunteet:xx")
+    assert reply == "That button is no longer in use."
