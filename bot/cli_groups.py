@@ -20,7 +20,7 @@ from bot.i18n import Catalogues
 from bot.secret_key import load_secret_key
 from groups.calendar import schedule_ics
 from groups.firing import ProgrammeCache
-from groups.lifecycle import GroupError
+from groups.lifecycle import GroupError, check_transition
 from groups.planning import NewGroup, check_zone, create_group
 from groups.programme_library import ProgrammeLibrary
 from groups.schedule import ScheduleError, Series, parse_dates, parse_every, parse_local
@@ -32,6 +32,8 @@ from storage.models import Group, GroupMode, GroupSession, GroupStatus
 from storage.store import Store, Transaction
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+# Running and paused follow from the schedule and from pause/resume, not from a command.
+SETTABLE = (GroupStatus.DRAFT, GroupStatus.ENROLLING, GroupStatus.FINISHED, GroupStatus.ARCHIVED)
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -58,6 +60,11 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     show = actions.add_parser("show", parents=[common], help="one group and its sessions")
     show.add_argument("group", type=int, metavar="GROUP")
     show.add_argument("--json", action="store_true")
+    status = actions.add_parser(
+        "status", parents=[common], help="open a draft for enrolment, finish or archive a group"
+    )
+    status.add_argument("group", type=int, metavar="GROUP")
+    status.add_argument("status", choices=[s.value for s in SETTABLE])
     schedule = actions.add_parser("schedule", parents=[common], help="a group's session times")
     schedule.add_argument("group", type=int, metavar="GROUP")
     schedule.add_argument("--ics", type=Path, metavar="FILE", help="write an iCalendar file")
@@ -94,6 +101,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 return EXIT_USAGE
             if args.group_command == "show":
                 return await _show(tx, group, as_json=args.json)
+            if args.group_command == "status":
+                return await _set_status(tx, group, GroupStatus(args.status))
             return await _schedule(tx, group, args)
     except GroupError as error:
         print(f"piiri: {error.render(english)}", file=sys.stderr)
@@ -199,6 +208,20 @@ async def _show(tx: Transaction, group: Group, *, as_json: bool) -> int:
     print(f"group {group.id}: {group.name}")
     print(f"  {group.status.value}, {group.mode.value} mode, language {group.language}")
     print(_schedule_text(group, sessions))
+    return EXIT_OK
+
+
+async def _set_status(tx: Transaction, group: Group, status: GroupStatus) -> int:
+    before = group.status
+    check_transition(group, status)
+    await tx.groups.set_status(group, status)
+    await tx.audit.append(
+        "group.status",
+        actor_person_id=None,
+        group_id=group.id,
+        details={"from": before.value, "to": status.value, "via": "cli"},
+    )
+    print(f"group {group.id}: {before.value} → {status.value}")
     return EXIT_OK
 
 

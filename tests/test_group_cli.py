@@ -100,3 +100,26 @@ def test_programs_list_and_show_for_scripts(capsys: pytest.CaptureFixture[str]) 
     assert isinstance(shown, dict) and shown["key"] == "erovanhemmuus"
     assert main(["programs", "show", "tunteet", "--lang", "en"]) == 0
     assert "Emotions and skills" in capsys.readouterr().out
+
+
+def test_a_draft_is_opened_for_enrolment_and_a_finished_group_archived(
+    configured: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created = run_json(
+        capsys,
+        "group",
+        "create",
+        "--program",
+        "yhteiso",
+        "--name",
+        "Luonnos",
+        "--start",
+        "2027-03-16 18:00",
+        "--draft",
+    )
+    assert isinstance(created, dict) and created["status"] == "draft"
+    group = str(created["id"])
+    assert main(["group", "status", group, "archived"]) == 0
+    assert "draft → archived" in capsys.readouterr().out
+    assert main(["group", "status", group, "enrolling"]) == 2
+    assert "The group is archived, so it cannot become enrolling." in capsys.readouterr().err
