@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from storage.models import Group, GroupMode, Priority, Role, RoomPurpose
+from storage.repositories import NewSend
 from storage.store import Transaction
 
 STAFF_ROLES = (Role.FACILITATOR,)
@@ -73,10 +74,8 @@ async def send_each(
     notice: bool = False,
 ) -> list[tuple[Recipient, int]]:
     """Queue one text per recipient; returns each recipient with its outbox row id."""
-    queued = []
-    for target in targets:
-        row = await tx.outbox.enqueue(
-            target.transport, target.chat_id, text_for(target), priority=priority, notice=notice
-        )
-        queued.append((target, row.id))
-    return queued
+    sends = [
+        NewSend(t.transport, t.chat_id, text_for(t), priority=priority, notice=notice)
+        for t in targets
+    ]
+    return list(zip(targets, await tx.outbox.enqueue_many(sends), strict=True))

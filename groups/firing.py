@@ -24,12 +24,19 @@ from groups.programme_file import programme_from_document
 from groups.texts import N_, TextsFor, local_date, local_time
 from groups.timezones import utc_to_local
 from storage.clock import Clock
+from storage.errors import is_transient
+from storage.eventlog import get_logger
 from storage.models import Group, GroupSession, GroupStatus, PostStatus, Priority, SessionStatus
-from storage.repositories import ClaimedPost, NewDelivery
+from storage.repositories import ClaimedPost, NewDelivery, NewSend
 from storage.store import Store, Transaction
+
+log = get_logger(__name__)
 
 LEASE = timedelta(minutes=2)
 BATCH = 200
+FULL_CHECK = timedelta(minutes=10)
+# Posts fanned out per transaction: fewer commits, and no post waits long behind another.
+CHUNK = 50
 
 MISSED_REPORT = N_(
     "Piiri was not running when a prompt of session {number} ({kind}) was due at {time}, "
@@ -123,74 +130,117 @@ class PromptFirer:
         self._texts_for = texts_for
         self._grace = grace or Grace()
         self._programmes = programmes or ProgrammeCache()
+        self._last_full_check: datetime | None = None
 
     async def fire_due(self) -> FireReport:
         """Post everything due now, then move sessions and groups along their life-cycle."""
         report = FireReport()
+        touched: set[int] = set()
         while True:
             async with self._store.transaction() as tx:
                 claimed = await tx.schedule.claim_due(limit=BATCH, lease=LEASE)
-            for post in claimed:
-                report.add(await self._fire(post))
+            touched.update(post.group_id for post in claimed)
+            for start in range(0, len(claimed), CHUNK):
+                report.add(await self._fire_chunk(claimed[start : start + CHUNK]))
             if len(claimed) < BATCH:
                 break
-        await self.advance_lifecycle()
+        await self.advance_lifecycle(touched)
         return report
 
     async def next_due_at(self) -> datetime | None:
         async with self._store.transaction() as tx:
             return await tx.schedule.next_due_at()
 
-    async def _fire(self, claimed: ClaimedPost) -> FireReport:
+    async def _fire_chunk(self, claimed: list[ClaimedPost]) -> FireReport:
+        """Several posts in one transaction; if that fails, each alone, so one bad post
+        cannot hold the others back."""
+        try:
+            async with self._store.transaction() as tx:
+                return await self._fire_in(tx, claimed)
+        except Exception as exc:
+            if is_transient(exc) or len(claimed) == 1:
+                raise
+            log.warning("scheduler.chunk_failed", posts=len(claimed), error=type(exc).__name__)
         report = FireReport()
-        async with self._store.transaction() as tx:
-            post = await tx.schedule.lock_post(claimed.id)
-            if post is None or post.status is not PostStatus.SENDING:
-                return report  # another instance finished it meanwhile
-            session = await tx.schedule.get_session(post.session_id)
-            group = await tx.groups.get(claimed.group_id)
-            programme = await self._programmes.get(
-                tx, group.programme_snapshot_id if group else None
-            )
+        for post in claimed:
+            try:
+                async with self._store.transaction() as tx:
+                    report.add(await self._fire_in(tx, [post]))
+            except Exception as exc:
+                if is_transient(exc):
+                    raise
+                log.exception("scheduler.post_failed", post_id=post.id)
+                async with self._store.transaction() as tx:
+                    await tx.schedule.settle_posts([post.id], PostStatus.FAILED)
+                report.failed += 1
+        return report
+
+    async def _fire_in(self, tx: Transaction, claimed: list[ClaimedPost]) -> FireReport:
+        report = FireReport()
+        group_of = {post.id: post.group_id for post in claimed}
+        # Another instance may have finished some since we claimed them.
+        posts = [
+            post
+            for post in await tx.schedule.lock_posts(list(group_of))
+            if post.status is PostStatus.SENDING
+        ]
+        if not posts:
+            return report
+        sessions = await tx.schedule.sessions_by_id(post.session_id for post in posts)
+        groups = await tx.groups.get_many(group_of.values())
+        reached = await tx.schedule.delivered_to_many([post.id for post in posts])
+        audiences: dict[int, list[Recipient]] = {}
+        values: dict[tuple[int, str], dict[str, object]] = {}
+        sends: list[tuple[int, Recipient, NewSend]] = []
+        sent: list[int] = []
+        failed: list[int] = []
+        now = self._clock.now()
+        for post in posts:
+            session = sessions.get(post.session_id)
+            group = groups.get(group_of[post.id])
+            snapshot_id = group.programme_snapshot_id if group else None
+            programme = await self._programmes.get(tx, snapshot_id)
             plan = programme.session(session.number) if programme and session else None
             prompt = plan.prompt(post.prompt_key) if plan else None
             if group is None or session is None or programme is None or prompt is None:
-                await tx.schedule.settle_post(post, PostStatus.FAILED)
-                report.failed += 1
-                return report
-            lateness = self._clock.now() - post.due_at
+                log.error("scheduler.post_unreadable", post_id=post.id)
+                failed.append(post.id)
+                continue
+            lateness = now - post.due_at
             if not self._grace.allows(post.kind, lateness):
                 await tx.schedule.settle_post(post, PostStatus.MISSED)
                 await self._report_missed(tx, group, session, post.kind, post.due_at)
                 report.missed += 1
-                return report
-            already_members, already_rooms = await tx.schedule.delivered_to(post.id)
-            targets = [
-                target
-                for target in await recipients(tx, group)
-                if target.membership_id not in already_members
-                and target.room_binding_id not in already_rooms
-            ]
-
-            def text_for(target: Recipient) -> str:
-                values = prompt_values(group, programme, session, target.language)
-                return render(prompt.text.get(target.language, group.language), values)
-
-            priority = (
-                Priority.ROUTINE if post.kind == PromptKind.REMINDER else Priority.CONVERSATION
-            )
-            queued = await send_each(tx, targets, text_for, priority=priority)
-            await tx.schedule.add_deliveries(
-                post.id,
-                [
-                    NewDelivery(t.membership_id, t.room_binding_id, outbox_id)
-                    for t, outbox_id in queued
-                ],
-            )
-            await tx.schedule.settle_post(post, PostStatus.SENT)
-            report.sent += 1
-            report.deliveries += len(queued)
+                continue
+            if group.id not in audiences:
+                audiences[group.id] = await recipients(tx, group)
+            members, rooms = reached[post.id]
+            reminder = post.kind == PromptKind.REMINDER
+            priority = Priority.ROUTINE if reminder else Priority.CONVERSATION
+            for target in audiences[group.id]:
+                if target.membership_id in members or target.room_binding_id in rooms:
+                    continue
+                key = (session.id, target.language)
+                if key not in values:
+                    values[key] = prompt_values(group, programme, session, target.language)
+                text = render(prompt.text.get(target.language, group.language), values[key])
+                sends.append(
+                    (post.id, target, NewSend(target.transport, target.chat_id, text, priority))
+                )
+            sent.append(post.id)
             report.lateness.append(max(lateness, timedelta(0)))
+        outbox_ids = await tx.outbox.enqueue_many([send for _, _, send in sends])
+        await tx.schedule.add_deliveries(
+            [
+                NewDelivery(post_id, target.membership_id, target.room_binding_id, outbox_id)
+                for (post_id, target, _), outbox_id in zip(sends, outbox_ids, strict=True)
+            ]
+        )
+        await tx.schedule.settle_posts(sent, PostStatus.SENT)
+        await tx.schedule.settle_posts(failed, PostStatus.FAILED)
+        report.sent += len(sent)
+        report.failed += len(failed)
+        report.deliveries += len(sends)
         return report
 
     async def _report_missed(
@@ -226,10 +276,17 @@ class PromptFirer:
             details={"kind": kind, "due_at": due_at.isoformat()},
         )
 
-    async def advance_lifecycle(self) -> None:
+    async def advance_lifecycle(self, touched: set[int] | None = None) -> None:
         """Enrolling → running when session 1 begins; sessions done when they end; running →
-        finished when no session is left to hold."""
+        finished when no session is left to hold.
+
+        Only groups touched in this round (posts fired, sessions ended) are checked for being
+        finished, plus every running group once per `FULL_CHECK`, which catches the rest (a
+        group whose last session was skipped) without probing thousands of groups each round.
+        """
         now = self._clock.now()
+        full = self._last_full_check is None or now - self._last_full_check >= FULL_CHECK
+        candidates = set(touched or ())
         async with self._store.transaction() as tx:
             for group_id in await tx.schedule.groups_started(now):
                 group = await tx.groups.get(group_id)
@@ -238,7 +295,13 @@ class PromptFirer:
                     await tx.audit.append("group.running", actor_person_id=None, group_id=group_id)
             for session in await tx.schedule.ended_sessions(now):
                 await tx.schedule.set_session_status(session, SessionStatus.DONE)
-            for group_id in await tx.schedule.groups_complete():
+                candidates.add(session.group_id)
+            if not full and not candidates:
+                return
+            complete = await tx.schedule.groups_complete(None if full else candidates)
+            if full:
+                self._last_full_check = now
+            for group_id in complete:
                 group = await tx.groups.get(group_id)
                 if group is not None:
                     await tx.groups.set_status(group, GroupStatus.FINISHED)

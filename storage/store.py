@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -48,10 +50,19 @@ class Store:
         self._cipher = cipher
         self._clock = clock
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # SQLite has one writer at a time, and every transaction here begins as a writer.
+        # Queueing them in-process keeps the dispatcher, the scheduler and the sender from
+        # sleeping in SQLite's busy handler while each holds up the others.
+        self._one_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self._sessions() as session, session.begin():
+        """One transaction. Do not open another inside it: on SQLite that would wait forever."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self._one_writer is not None:
+                await stack.enter_async_context(self._one_writer)
+            session = await stack.enter_async_context(self._sessions())
+            await stack.enter_async_context(session.begin())
             yield Transaction(session, self._cipher, self._clock)
 
     async def close(self) -> None:

@@ -229,3 +229,18 @@ async def test_newgroup_is_refused_to_members_and_explains_mistakes(
     assert replies[0] == "There is no programme “kuoro”."
     (reply,) = await harness.presses(FACILITATOR, "ng:tunteet:xx")
     assert reply == "That button is no longer in use."
+
+
+async def test_a_group_whose_last_session_is_skipped_still_finishes(
+    harness: Harness, group: int
+) -> None:
+    await run_to(harness, SESSION_1 + timedelta(weeks=7, hours=2))
+    async with harness.app.store.transaction() as tx:
+        found = await tx.groups.get(group)
+        assert found is not None and found.status.value == "running"
+    *_, reply = await harness.says(FACILITATOR, "/skip 9")
+    assert reply == "Session 9 will not be held; members were told."
+    await run_to(harness, SESSION_1 + timedelta(weeks=7, hours=2, minutes=11))
+    async with harness.app.store.transaction() as tx:
+        found = await tx.groups.get(group)
+        assert found is not None and found.status.value == "finished"

@@ -64,7 +64,9 @@ class Group(Base):
     programme_snapshot_id: Mapped[int | None] = mapped_column(
         ForeignKey("programme_snapshots.id", ondelete="RESTRICT")
     )
-    status: Mapped[GroupStatus] = mapped_column(str_enum(GroupStatus), default=GroupStatus.DRAFT)
+    status: Mapped[GroupStatus] = mapped_column(
+        str_enum(GroupStatus), default=GroupStatus.DRAFT, index=True
+    )
     mode: Mapped[GroupMode] = mapped_column(str_enum(GroupMode), default=GroupMode.RELAY)
     language: Mapped[str] = mapped_column(String(8), default="fi")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Helsinki")

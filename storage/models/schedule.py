@@ -31,7 +31,10 @@ class PostStatus(enum.StrEnum):
 
 class GroupSession(Base):
     __tablename__ = "group_sessions"
-    __table_args__ = (UniqueConstraint("group_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("group_id", "number"),
+        Index("ix_group_sessions_status_ends", "status", "ends_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
@@ -50,6 +53,8 @@ class ScheduledPost(Base):
     __table_args__ = (
         UniqueConstraint("session_id", "prompt_key"),
         Index("ix_scheduled_posts_status_due", "status", "due_at"),
+        # "Has this session (or group) a post still to settle?" without walking every pending post.
+        Index("ix_scheduled_posts_session_status", "session_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from storage.repositories.groups import GroupRepository
 from storage.repositories.inbound import InboundRepository
 from storage.repositories.memberships import MembershipRepository, PseudonymTakenError
 from storage.repositories.messages import MessageRepository
-from storage.repositories.outbox import ClaimedSend, OutboxRepository, QueuedButton
+from storage.repositories.outbox import ClaimedSend, NewSend, OutboxRepository, QueuedButton
 from storage.repositories.persons import PersonRepository
 from storage.repositories.programmes import ProgrammeRepository
 from storage.repositories.reviews import ReviewRepository
@@ -21,6 +21,7 @@ __all__ = [
     "MembershipRepository",
     "MessageRepository",
     "NewDelivery",
+    "NewSend",
     "OutboxRepository",
     "PersonRepository",
     "ProgrammeRepository",

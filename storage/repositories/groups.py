@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,6 +48,12 @@ class GroupRepository:
 
     async def get(self, group_id: int) -> Group | None:
         return await self._session.get(Group, group_id)
+
+    async def get_many(self, group_ids: Iterable[int]) -> dict[int, Group]:
+        result = await self._session.execute(
+            select(Group).where(Group.id.in_(list(set(group_ids))))
+        )
+        return {group.id: group for group in result.scalars()}
 
     async def list_all(self, statuses: Sequence[GroupStatus] | None = None) -> list[Group]:
         query = select(Group).order_by(Group.id)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -20,6 +20,15 @@ _ERROR_LIMIT = 200
 class QueuedButton:
     label: str
     data: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewSend:
+    transport: str
+    chat_id: str
+    text: str
+    priority: Priority = Priority.CONVERSATION
+    notice: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +78,31 @@ class OutboxRepository:
         self._session.add(row)
         await self._session.flush()
         return row
+
+    async def enqueue_many(self, sends: Sequence[NewSend]) -> list[int]:
+        """Queue many texts in one statement; returns their ids in the order given."""
+        if not sends:
+            return []
+        now = self._clock.now()
+        rows = [
+            {
+                "transport": send.transport,
+                "chat_enc": self._cipher.encrypt(chat_namespace(send.transport), send.chat_id),
+                "text": send.text,
+                "buttons": [],
+                "notice": send.notice,
+                "priority": int(send.priority),
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for send in sends
+        ]
+        result = await self._session.execute(
+            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows
+        )
+        return [row_id for (row_id,) in result.all()]
 
     async def claim_due(
         self, transports: Sequence[str], *, limit: int, lease: timedelta

@@ -37,6 +37,7 @@ class ClaimedPost:
 
 @dataclass(frozen=True, slots=True)
 class NewDelivery:
+    post_id: int
     membership_id: int | None
     room_binding_id: int | None
     outbox_id: int
@@ -190,6 +191,51 @@ class ScheduleRepository:
         )
         return result.scalar_one_or_none()
 
+    async def lock_posts(self, post_ids: Sequence[int]) -> list[ScheduledPost]:
+        """Several posts, locked for the rest of the transaction, in id order."""
+        result = await self._session.execute(
+            select(ScheduledPost)
+            .where(ScheduledPost.id.in_(list(post_ids)))
+            .order_by(ScheduledPost.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return list(result.scalars())
+
+    async def sessions_by_id(self, session_ids: Iterable[int]) -> dict[int, GroupSession]:
+        result = await self._session.execute(
+            select(GroupSession).where(GroupSession.id.in_(list(set(session_ids))))
+        )
+        return {session.id: session for session in result.scalars()}
+
+    async def delivered_to_many(
+        self, post_ids: Sequence[int]
+    ) -> dict[int, tuple[set[int], set[int]]]:
+        """For each post, the (membership ids, room binding ids) it already reached."""
+        reached: dict[int, tuple[set[int], set[int]]] = {pid: (set(), set()) for pid in post_ids}
+        result = await self._session.execute(
+            select(Delivery.post_id, Delivery.membership_id, Delivery.room_binding_id).where(
+                Delivery.post_id.in_(list(post_ids))
+            )
+        )
+        for post_id, membership_id, room_id in result.all():
+            members, rooms = reached[post_id]
+            if membership_id is not None:
+                members.add(membership_id)
+            if room_id is not None:
+                rooms.add(room_id)
+        return reached
+
+    async def settle_posts(self, post_ids: Sequence[int], status: PostStatus) -> None:
+        if not post_ids:
+            return
+        await self._session.execute(
+            update(ScheduledPost)
+            .where(ScheduledPost.id.in_(list(post_ids)))
+            .values(status=status, lease_until=None, fired_at=self._clock.now())
+            .execution_options(synchronize_session=False)
+        )
+
     async def settle_post(self, post: ScheduledPost, status: PostStatus) -> None:
         post.status = status
         post.lease_until = None
@@ -227,21 +273,19 @@ class ScheduleRepository:
         return list(result.scalars())
 
     async def groups_started(self, now: datetime) -> list[int]:
-        """Enrolling groups whose first session has begun."""
+        """Enrolling groups whose first session has begun (driven from the few enrolling ones)."""
+        begun = select(GroupSession.id).where(
+            GroupSession.group_id == Group.id,
+            GroupSession.status == SessionStatus.SCHEDULED,
+            GroupSession.starts_at <= now,
+        )
         result = await self._session.execute(
-            select(Group.id)
-            .join(GroupSession, GroupSession.group_id == Group.id)
-            .where(
-                Group.status == GroupStatus.ENROLLING,
-                GroupSession.status == SessionStatus.SCHEDULED,
-                GroupSession.starts_at <= now,
-            )
-            .distinct()
+            select(Group.id).where(Group.status == GroupStatus.ENROLLING, begun.exists())
         )
         return list(result.scalars())
 
-    async def groups_complete(self) -> list[int]:
-        """Running groups with no session still to hold and no post still to settle."""
+    async def groups_complete(self, among: Iterable[int] | None = None) -> list[int]:
+        """Running groups (of `among`, if given) with no session to hold and no post to settle."""
         open_sessions = select(GroupSession.id).where(
             GroupSession.group_id == Group.id, GroupSession.status == SessionStatus.SCHEDULED
         )
@@ -253,14 +297,12 @@ class ScheduleRepository:
                 ScheduledPost.status.in_([PostStatus.PENDING, PostStatus.SENDING]),
             )
         )
-        result = await self._session.execute(
-            select(Group.id).where(
-                Group.status == GroupStatus.RUNNING,
-                ~open_sessions.exists(),
-                ~open_posts.exists(),
-            )
+        query = select(Group.id).where(
+            Group.status == GroupStatus.RUNNING, ~open_sessions.exists(), ~open_posts.exists()
         )
-        return list(result.scalars())
+        if among is not None:
+            query = query.where(Group.id.in_(list(set(among))))
+        return list((await self._session.execute(query)).scalars())
 
     async def delivered_to(self, post_id: int) -> tuple[set[int], set[int]]:
         """(membership ids, room binding ids) this post already reached."""
@@ -278,8 +320,8 @@ class ScheduleRepository:
                 rooms.add(room_id)
         return members, rooms
 
-    async def add_deliveries(self, post_id: int, deliveries: Sequence[NewDelivery]) -> None:
-        """Record many deliveries at once; the caller holds the post's lock and checked first."""
+    async def add_deliveries(self, deliveries: Sequence[NewDelivery]) -> None:
+        """Record many deliveries at once; the caller holds the posts' locks and checked first."""
         if not deliveries:
             return
         now = self._clock.now()
@@ -287,7 +329,7 @@ class ScheduleRepository:
             insert(Delivery),
             [
                 {
-                    "post_id": post_id,
+                    "post_id": d.post_id,
                     "membership_id": d.membership_id,
                     "room_binding_id": d.room_binding_id,
                     "outbox_id": d.outbox_id,

@@ -28,22 +28,34 @@ def upgrade() -> None:
             sa.Column("skip_dates", sa.JSON(), server_default="[]", nullable=False)
         )
         batch_op.add_column(sa.Column("paused_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index("ix_groups_status", ["status"], unique=False)
 
     with op.batch_alter_table("scheduled_posts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("fired_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.drop_index("ix_scheduled_posts_due_at")
         batch_op.create_index("ix_scheduled_posts_status_due", ["status", "due_at"], unique=False)
+        batch_op.create_index(
+            "ix_scheduled_posts_session_status", ["session_id", "status"], unique=False
+        )
+
+    with op.batch_alter_table("group_sessions", schema=None) as batch_op:
+        batch_op.create_index("ix_group_sessions_status_ends", ["status", "ends_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("group_sessions", schema=None) as batch_op:
+        batch_op.drop_index("ix_group_sessions_status_ends")
+
     with op.batch_alter_table("scheduled_posts", schema=None) as batch_op:
+        batch_op.drop_index("ix_scheduled_posts_session_status")
         batch_op.drop_index("ix_scheduled_posts_status_due")
         batch_op.create_index("ix_scheduled_posts_due_at", ["due_at"], unique=False)
         batch_op.drop_column("fired_at")
         batch_op.drop_column("lease_until")
 
     with op.batch_alter_table("groups", schema=None) as batch_op:
+        batch_op.drop_index("ix_groups_status")
         batch_op.drop_column("paused_at")
         batch_op.drop_column("skip_dates")
         batch_op.drop_column("every_days")
