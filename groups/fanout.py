@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storage.models import Group, GroupMode, Priority, Role, RoomPurpose
+from storage.models import (
+    Group,
+    GroupMode,
+    Membership,
+    Person,
+    Priority,
+    Role,
+    RoomBinding,
+    RoomPurpose,
+)
 from storage.repositories import NewSend
 from storage.store import Transaction
 
@@ -28,10 +37,28 @@ class Recipient:
 
 
 async def recipients(tx: Transaction, group: Group) -> list[Recipient]:
+    return (await recipients_of(tx, [group]))[group.id]
+
+
+async def recipients_of(tx: Transaction, groups: list[Group]) -> dict[int, list[Recipient]]:
+    """`recipients` for many groups with two queries in all."""
+    ids = [group.id for group in groups]
+    members = await tx.memberships.with_persons_in(ids)
+    rooms = await tx.groups.bindings_in(ids)
+    return {
+        group.id: _recipients(tx, group, members[group.id], rooms[group.id]) for group in groups
+    }
+
+
+def _recipients(
+    tx: Transaction,
+    group: Group,
+    members: list[tuple[Membership, Person]],
+    rooms: list[RoomBinding],
+) -> list[Recipient]:
     out: list[Recipient] = []
-    rooms = await tx.groups.bindings(group.id)
     if group.mode is GroupMode.RELAY:
-        for membership, person in await tx.memberships.with_persons(group.id):
+        for membership, person in members:
             chat = tx.persons.dm_chat(person)
             if chat is None:
                 continue

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from groups.fanout import Recipient, recipients, send_each, staff_recipients
+from groups.fanout import Recipient, recipients_of, send_each, staff_recipients
 from groups.programme import Programme, PromptKind, render
 from groups.programme_file import programme_from_document
 from groups.texts import N_, TextsFor, local_date, local_time
@@ -189,7 +189,7 @@ class PromptFirer:
         sessions = await tx.schedule.sessions_by_id(post.session_id for post in posts)
         groups = await tx.groups.get_many(group_of.values())
         reached = await tx.schedule.delivered_to_many([post.id for post in posts])
-        audiences: dict[int, list[Recipient]] = {}
+        audiences = await recipients_of(tx, list(groups.values()))
         values: dict[tuple[int, str], dict[str, object]] = {}
         sends: list[tuple[int, Recipient, NewSend]] = []
         sent: list[int] = []
@@ -212,8 +212,6 @@ class PromptFirer:
                 await self._report_missed(tx, group, session, post.kind, post.due_at)
                 report.missed += 1
                 continue
-            if group.id not in audiences:
-                audiences[group.id] = await recipients(tx, group)
             members, rooms = reached[post.id]
             reminder = post.kind == PromptKind.REMINDER
             priority = Priority.ROUTINE if reminder else Priority.CONVERSATION

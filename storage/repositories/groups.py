@@ -108,5 +108,15 @@ class GroupRepository:
         )
         return list(result.scalars())
 
+    async def bindings_in(self, group_ids: Iterable[int]) -> dict[int, list[RoomBinding]]:
+        wanted = list(set(group_ids))
+        by_group: dict[int, list[RoomBinding]] = {gid: [] for gid in wanted}
+        result = await self._session.execute(
+            select(RoomBinding).where(RoomBinding.group_id.in_(wanted)).order_by(RoomBinding.id)
+        )
+        for binding in result.scalars():
+            by_group[binding.group_id].append(binding)
+        return by_group
+
     def room_id(self, binding: RoomBinding) -> str:
         return self._cipher.decrypt(chat_namespace(binding.transport), binding.room_enc)

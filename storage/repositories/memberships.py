@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -101,6 +102,22 @@ class MembershipRepository:
         if roles is not None:
             query = query.where(Membership.role.in_(roles))
         return [(m, p) for m, p in (await self._session.execute(query)).all()]
+
+    async def with_persons_in(
+        self, group_ids: Iterable[int]
+    ) -> dict[int, list[tuple[Membership, Person]]]:
+        """`with_persons` for many groups in one query, by group id."""
+        wanted = list(set(group_ids))
+        by_group: dict[int, list[tuple[Membership, Person]]] = {gid: [] for gid in wanted}
+        query = (
+            select(Membership, Person)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.group_id.in_(wanted), Membership.status == MembershipStatus.ACTIVE)
+            .order_by(Membership.id)
+        )
+        for membership, person in (await self._session.execute(query)).all():
+            by_group[membership.group_id].append((membership, person))
+        return by_group
 
     async def set_status(self, membership: Membership, status: MembershipStatus) -> None:
         membership.status = status
