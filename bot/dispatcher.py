@@ -17,7 +17,7 @@ from bot.ports import Inbound, InboundKind
 from groups.language import choose_language
 from storage.errors import is_transient
 from storage.models import Person, Priority
-from storage.repositories import QueuedButton
+from storage.repositories import QueuedButton, QueuedFile
 from storage.store import Store, Transaction
 
 log = get_logger(__name__)
@@ -181,5 +181,10 @@ class Dispatcher:
                 buttons=[[QueuedButton(b.label, b.data) for b in row] for row in reply.buttons],
                 priority=reply.priority,
                 notice=reply.notice,
+                attachment=(
+                    QueuedFile(a.name, a.media_type, a.data)
+                    if (a := reply.attachment) is not None
+                    else None
+                ),
             )
         return len(replies)

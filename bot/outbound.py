@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.logs import get_logger
-from bot.ports import Button, ChatRef, Outbound, SendError, TransportSet
+from bot.ports import Attachment, Button, ChatRef, Outbound, SendError, TransportSet
 from storage.clock import Clock
 from storage.repositories import ClaimedSend
 from storage.store import Store
@@ -113,6 +113,11 @@ class OutboundSender:
             text=send.text,
             buttons=tuple(tuple(Button(b.label, b.data) for b in row) for row in send.buttons),
             notice=send.notice,
+            attachment=(
+                Attachment(send.attachment.name, send.attachment.media_type, send.attachment.data)
+                if send.attachment
+                else None
+            ),
         )
         try:
             sent = await transport.send(message)

@@ -68,11 +68,24 @@ class Inbound:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A small file sent with a message (a calendar file, a report)."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+    def __repr__(self) -> str:
+        return f"Attachment({self.media_type}, {len(self.data)} bytes)"
+
+
+@dataclass(frozen=True, slots=True)
 class Outbound:
     chat: ChatRef
     text: str
     buttons: Keyboard = ()
     notice: bool = False
+    attachment: Attachment | None = None
 
     def __repr__(self) -> str:
         return f"Outbound({self.chat!r}, {len(self.text)} chars)"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from icalendar import Calendar
 from sqlalchemy import select
 
-from storage.models import GroupSession, PostStatus, Role, ScheduledPost
+from storage.models import GroupSession, OutboxMessage, PostStatus, Role, ScheduledPost
 from tests.harness import Harness
 from tests.scheduling import MEMBERS, due_moments, open_group
 
@@ -244,3 +245,16 @@ async def test_a_group_whose_last_session_is_skipped_still_finishes(
     async with harness.app.store.transaction() as tx:
         found = await tx.groups.get(group)
         assert found is not None and found.status.value == "finished"
+
+
+async def test_a_member_gets_the_schedule_as_a_calendar_file(harness: Harness, group: int) -> None:
+    (reply,) = await harness.says("bo", "/kalenteri")
+    assert reply.startswith("Tässä ryhmän tapaamiset kalenteritiedostona")
+    attachment = harness.transport.inbox("bo")[-1].attachment
+    assert attachment is not None and attachment.media_type == "text/calendar"
+    events = Calendar.from_ical(attachment.data).walk("VEVENT")
+    assert len(events) == 9
+    assert str(events[0]["SUMMARY"]) == "Ilta 1/9: Teema 1"
+    async with harness.app.store.transaction() as tx:
+        rows = (await tx.session.execute(select(OutboxMessage.attachment))).scalars().all()
+    assert rows == [None], "the file is not kept once it is sent"

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.i18n import Catalogues, Translator
-from bot.ports import ChatRef, Inbound, Keyboard
+from bot.ports import Attachment, ChatRef, Inbound, Keyboard
 from groups.firing import ProgrammeCache
 from groups.programme_library import ProgrammeLibrary
 from storage.clock import Clock
@@ -36,6 +36,7 @@ class Reply:
     priority: Priority = Priority.CONVERSATION
     chat: ChatRef | None = None
     notice: bool = False
+    attachment: Attachment | None = None
 
 
 @dataclass(slots=True)

@@ -14,6 +14,8 @@ from datetime import datetime
 
 from bot.commands import ButtonRoute, Command, CommandHandler, Context, Reply
 from bot.i18n import N_
+from bot.ports import Attachment
+from groups.calendar import schedule_ics
 from groups.fanout import Recipient, recipients, send_each
 from groups.firing import KIND_NAMES, prompt_values
 from groups.lifecycle import STATUS_NAMES, GroupError, can_manage
@@ -160,6 +162,22 @@ async def show_schedule(ctx: Context, target: Target) -> list[Reply]:
             f"{session.number}. {_when(ctx, target, session.starts_at)} – {title} ({state})"
         )
     return [Reply("\n".join(lines))]
+
+
+async def calendar(ctx: Context, target: Target) -> list[Reply]:
+    """The group's sessions as a calendar file the person can add to their phone's calendar."""
+    sessions = await ctx.tx.schedule.sessions(target.group.id)
+    data = schedule_ics(
+        target.group,
+        target.programme,
+        sessions,
+        language=ctx.language,
+        now=ctx.services.clock.now(),
+    )
+    text = ctx.t.gettext(
+        "Here are the group's sessions as a calendar file: open it to add them to your calendar."
+    )
+    return [Reply(text, attachment=Attachment("piiri.ics", "text/calendar", data))]
 
 
 async def preview(ctx: Context, target: Target) -> list[Reply]:
@@ -315,6 +333,11 @@ COMMANDS = [
         {"en": "schedule", "fi": "aikataulu", "sv": "schema"},
         N_("the group's sessions"),
         _for_staff(show_schedule, members_too=True),
+    ),
+    Command(
+        {"en": "calendar", "fi": "kalenteri", "sv": "kalender"},
+        N_("the group's sessions as a calendar file"),
+        _for_staff(calendar, members_too=True),
     ),
     Command(
         {"en": "preview", "fi": "esikatsele", "sv": "forhandsvisa"},

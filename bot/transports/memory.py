@@ -12,6 +12,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from bot.ports import (
+    Attachment,
     Button,
     ChatRef,
     CursorStore,
@@ -34,6 +35,7 @@ class Received:
     text: str
     buttons: Keyboard = ()
     notice: bool = False
+    attachment: Attachment | None = None
     deleted: bool = False
     edits: list[str] = field(default_factory=list)
 
@@ -150,7 +152,7 @@ class MemoryTransport:
             raise self.failures.pop(0)
         message_id = f"out-{next(self._message_ids)}"
         self.received.setdefault(message.chat.chat_id, []).append(
-            Received(message_id, message.text, message.buttons, message.notice)
+            Received(message_id, message.text, message.buttons, message.notice, message.attachment)
         )
         return SentMessage(message.chat, message_id)
 

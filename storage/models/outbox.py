@@ -42,6 +42,10 @@ class OutboxMessage(Base):
     text: Mapped[str | None] = mapped_column(Text)
     buttons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     notice: Mapped[bool] = mapped_column(default=False)
+    # A small file sent with the text; cleared with it once sent.
+    attachment_name: Mapped[str | None] = mapped_column(String(120))
+    attachment_type: Mapped[str | None] = mapped_column(String(60))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     priority: Mapped[int] = mapped_column(SmallInteger, default=int(Priority.CONVERSATION))
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus), default=OutboxStatus.PENDING

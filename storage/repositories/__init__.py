@@ -5,7 +5,13 @@ from storage.repositories.groups import GroupRepository
 from storage.repositories.inbound import InboundRepository
 from storage.repositories.memberships import MembershipRepository, PseudonymTakenError
 from storage.repositories.messages import MessageRepository
-from storage.repositories.outbox import ClaimedSend, NewSend, OutboxRepository, QueuedButton
+from storage.repositories.outbox import (
+    ClaimedSend,
+    NewSend,
+    OutboxRepository,
+    QueuedButton,
+    QueuedFile,
+)
 from storage.repositories.persons import PersonRepository
 from storage.repositories.programmes import ProgrammeRepository
 from storage.repositories.reviews import ReviewRepository
@@ -27,6 +33,7 @@ __all__ = [
     "ProgrammeRepository",
     "PseudonymTakenError",
     "QueuedButton",
+    "QueuedFile",
     "ReviewRepository",
     "ScheduleRepository",
     "SurveyRepository",

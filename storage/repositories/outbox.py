@@ -23,6 +23,13 @@ class QueuedButton:
 
 
 @dataclass(frozen=True, slots=True)
+class QueuedFile:
+    name: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class NewSend:
     transport: str
     chat_id: str
@@ -44,6 +51,7 @@ class ClaimedSend:
     priority: int
     attempts: int
     created_at: datetime
+    attachment: QueuedFile | None = None
 
 
 class OutboxRepository:
@@ -61,6 +69,7 @@ class OutboxRepository:
         buttons: Sequence[Sequence[QueuedButton]] = (),
         priority: Priority = Priority.CONVERSATION,
         notice: bool = False,
+        attachment: QueuedFile | None = None,
     ) -> OutboxMessage:
         now = self._clock.now()
         row = OutboxMessage(
@@ -75,6 +84,10 @@ class OutboxRepository:
             next_attempt_at=now,
             created_at=now,
         )
+        if attachment is not None:
+            row.attachment_name = attachment.name
+            row.attachment_type = attachment.media_type
+            row.attachment = attachment.data
         self._session.add(row)
         await self._session.flush()
         return row
@@ -152,6 +165,11 @@ class OutboxRepository:
             priority=row.priority,
             attempts=row.attempts,
             created_at=row.created_at,
+            attachment=(
+                QueuedFile(row.attachment_name or "file", row.attachment_type or "", row.attachment)
+                if row.attachment is not None
+                else None
+            ),
         )
 
     async def mark_sent(self, send_id: int, transport_message_id: str | None) -> None:
@@ -162,6 +180,7 @@ class OutboxRepository:
         row.lease_until = None
         row.last_error = None
         row.text = None
+        row.attachment = None
         await self._session.flush()
 
     async def mark_retry(self, send_id: int, *, not_before: datetime, error: str) -> None:

@@ -1,5 +1,5 @@
-"""The schedule engine: a group's series (start date, every N days, skip dates, pause) and
-posts claimed under a lease (sending, failed, missed).
+"""The schedule engine: a group's series (start date, every N days, skip dates, pause),
+posts claimed under a lease (sending, failed, missed), and files sent with a message.
 
 Revision ID: 0002
 Revises: 0001
@@ -39,11 +39,21 @@ def upgrade() -> None:
             "ix_scheduled_posts_session_status", ["session_id", "status"], unique=False
         )
 
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("attachment_name", sa.String(length=120), nullable=True))
+        batch_op.add_column(sa.Column("attachment_type", sa.String(length=60), nullable=True))
+        batch_op.add_column(sa.Column("attachment", sa.LargeBinary(), nullable=True))
+
     with op.batch_alter_table("group_sessions", schema=None) as batch_op:
         batch_op.create_index("ix_group_sessions_status_ends", ["status", "ends_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("attachment")
+        batch_op.drop_column("attachment_type")
+        batch_op.drop_column("attachment_name")
+
     with op.batch_alter_table("group_sessions", schema=None) as batch_op:
         batch_op.drop_index("ix_group_sessions_status_ends")
 
