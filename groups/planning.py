@@ -143,8 +143,7 @@ async def _retime_posts(tx: Transaction, programme: Programme, session: GroupSes
     for post in await tx.schedule.posts(session.id):
         prompt = plan_session.prompt(post.prompt_key) if plan_session else None
         if prompt is not None and post.status is PostStatus.PENDING:
-            post.due_at = prompt.at.resolve(session.starts_at, session.ends_at)
-    await tx.session.flush()
+            await tx.schedule.set_due(post, prompt.at.resolve(session.starts_at, session.ends_at))
 
 
 async def skip_session(

@@ -99,9 +99,6 @@ class ScheduleRepository:
         if rows:
             await self._session.execute(insert(ScheduledPost), rows)
 
-    async def get_session(self, session_id: int) -> GroupSession | None:
-        return await self._session.get(GroupSession, session_id)
-
     async def session_by_number(self, group_id: int, number: int) -> GroupSession | None:
         result = await self._session.execute(
             select(GroupSession).where(
@@ -128,14 +125,9 @@ class ScheduleRepository:
         )
         return list(result.scalars())
 
-    async def group_posts(self, group_id: int) -> list[ScheduledPost]:
-        result = await self._session.execute(
-            select(ScheduledPost)
-            .join(GroupSession, GroupSession.id == ScheduledPost.session_id)
-            .where(GroupSession.group_id == group_id)
-            .order_by(ScheduledPost.due_at, ScheduledPost.id)
-        )
-        return list(result.scalars())
+    async def set_due(self, post: ScheduledPost, due_at: datetime) -> None:
+        post.due_at = due_at
+        await self._session.flush()
 
     async def cancel_pending(self, session_id: int) -> int:
         result = await self._session.execute(
@@ -180,16 +172,6 @@ class ScheduleRepository:
             )
         await self._session.flush()
         return claimed
-
-    async def lock_post(self, post_id: int) -> ScheduledPost | None:
-        """The post, locked for the rest of the transaction (a no-op lock on SQLite)."""
-        result = await self._session.execute(
-            select(ScheduledPost)
-            .where(ScheduledPost.id == post_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        return result.scalar_one_or_none()
 
     async def lock_posts(self, post_ids: Sequence[int]) -> list[ScheduledPost]:
         """Several posts, locked for the rest of the transaction, in id order."""
@@ -303,22 +285,6 @@ class ScheduleRepository:
         if among is not None:
             query = query.where(Group.id.in_(list(set(among))))
         return list((await self._session.execute(query)).scalars())
-
-    async def delivered_to(self, post_id: int) -> tuple[set[int], set[int]]:
-        """(membership ids, room binding ids) this post already reached."""
-        result = await self._session.execute(
-            select(Delivery.membership_id, Delivery.room_binding_id).where(
-                Delivery.post_id == post_id
-            )
-        )
-        members: set[int] = set()
-        rooms: set[int] = set()
-        for membership_id, room_id in result.all():
-            if membership_id is not None:
-                members.add(membership_id)
-            if room_id is not None:
-                rooms.add(room_id)
-        return members, rooms
 
     async def add_deliveries(self, deliveries: Sequence[NewDelivery]) -> None:
         """Record many deliveries at once; the caller holds the posts' locks and checked first."""
