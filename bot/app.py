@@ -20,6 +20,7 @@ from bot.commands import facilitator as facilitator_commands
 from bot.commands import newgroup as newgroup_commands
 from bot.config import Settings
 from bot.dispatcher import Dispatcher
+from bot.housekeeping import Housekeeping, Retention
 from bot.i18n import Catalogues
 from bot.logs import get_logger
 from bot.outbound import OutboundSender, RetryPolicy
@@ -138,8 +139,20 @@ def build_app(
             reminder=timedelta(hours=settings.schedule.reminder_grace_hours),
         ),
     )
+    housekeeping = Housekeeping(
+        store,
+        clock,
+        Retention(
+            message_text=timedelta(days=settings.data.message_retention_days),
+            processed_events=timedelta(days=settings.data.processed_event_days),
+        ),
+    )
     scheduler = PromptScheduler(
-        firer, clock, poll_seconds=settings.schedule.poll_seconds, on_fired=sender.wake
+        firer,
+        clock,
+        poll_seconds=settings.schedule.poll_seconds,
+        on_fired=sender.wake,
+        housekeeping=housekeeping,
     )
     programmes = ProgrammeLibrary.load(settings.programmes.dir)
     router = CommandRouter(

@@ -89,6 +89,9 @@ class LoggingSettings(Section):
 class DataSettings(Section):
     dir: Path = Path("piiri-data")
     """Where the embedded defaults keep local files (the generated key file)."""
+    # Message text is dropped after this many days (counts stay); so are de-duplication marks.
+    message_retention_days: int = Field(default=30, ge=1, le=3650)
+    processed_event_days: int = Field(default=14, ge=1, le=365)
 
 
 class TelegramSettings(Section):

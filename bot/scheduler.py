@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.housekeeping import Housekeeping
 from bot.logs import get_logger
 from groups.firing import FireReport, PromptFirer
 from storage.clock import Clock
@@ -26,6 +27,8 @@ log = get_logger(__name__)
 
 NEXT_JOB = "next-due-post"
 POLL_JOB = "poll-store"
+HOUSEKEEPING_JOB = "housekeeping"
+HOUSEKEEPING_EVERY = timedelta(hours=1)
 
 
 class PromptScheduler:
@@ -36,18 +39,30 @@ class PromptScheduler:
         *,
         poll_seconds: float,
         on_fired: Callable[[], None] = lambda: None,
+        housekeeping: Housekeeping | None = None,
     ) -> None:
         self._firer = firer
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._on_fired = on_fired
+        self._housekeeping = housekeeping
+        self._housekeeping_due = housekeeping is not None
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
         self._stopping = False
         self._timer: AsyncIOScheduler | None = None
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def housekeeping(self) -> Housekeeping | None:
+        return self._housekeeping
+
     def wake(self) -> None:
+        self._wake.set()
+
+    async def _housekeeping_job(self) -> None:
+        """Only marks it due: the loop runs it, so `stop` waits for it like for a round."""
+        self._housekeeping_due = True
         self._wake.set()
 
     async def _wake_job(self) -> None:
@@ -64,6 +79,14 @@ class PromptScheduler:
             coalesce=True,
             misfire_grace_time=None,
         )
+        if self._housekeeping is not None:
+            self._timer.add_job(
+                self._housekeeping_job,
+                IntervalTrigger(seconds=HOUSEKEEPING_EVERY.total_seconds(), timezone=UTC),
+                id=HOUSEKEEPING_JOB,
+                coalesce=True,
+                misfire_grace_time=None,
+            )
         self._timer.start()
         self._task = asyncio.create_task(self._run(), name="prompt-scheduler")
         self._wake.set()
@@ -87,6 +110,9 @@ class PromptScheduler:
                 break
             try:
                 await self.tick()
+                if self._housekeeping is not None and self._housekeeping_due:
+                    self._housekeeping_due = False
+                    await self._housekeeping.run()
             except Exception:
                 log.exception("scheduler.round_failed")
                 with contextlib.suppress(TimeoutError):
