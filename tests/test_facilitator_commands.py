@@ -258,3 +258,17 @@ async def test_a_member_gets_the_schedule_as_a_calendar_file(harness: Harness, g
     async with harness.app.store.transaction() as tx:
         rows = (await tx.session.execute(select(OutboxMessage.attachment))).scalars().all()
     assert rows == [None], "the file is not kept once it is sent"
+
+
+async def test_a_facilitator_who_is_also_a_member_elsewhere_reads_that_schedule(
+    harness: Harness, group: int
+) -> None:
+    second = await open_group(harness.app, harness.transport, date(2027, 3, 18), name="Aamu")
+    async with harness.app.store.transaction() as tx:
+        person = await tx.persons.find("memory", FACILITATOR)
+        assert person is not None
+        await tx.memberships.add(second, person.id, "Sivusta")
+    *_, reply = await harness.says(FACILITATOR, f"/schedule #{second}")
+    assert reply.startswith("Aamu: Test programme")
+    *_, reply = await harness.says(FACILITATOR, f"/skip #{second} 1")
+    assert reply == "This command is for the group's facilitators."

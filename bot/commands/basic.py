@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.commands import ButtonRoute, Command, Context, Reply
+from bot.commands.group_target import is_staff
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.ports import Button
-from storage.models import Role
 
 LANGUAGE_BUTTON = "lang"
 
@@ -23,13 +23,6 @@ async def show_help(ctx: Context, args: str) -> list[Reply]:
     return [Reply(await help_text(ctx))]
 
 
-async def _facilitates(ctx: Context) -> bool:
-    if ctx.person.is_admin:
-        return True
-    memberships = await ctx.tx.memberships.for_person(ctx.person.id)
-    return any(membership.role is Role.FACILITATOR for membership in memberships)
-
-
 async def help_text(ctx: Context) -> str:
     _ = ctx.t.gettext
     lines = [_("What I can do:")]
@@ -37,7 +30,7 @@ async def help_text(ctx: Context) -> str:
     for command in ctx.router.listed():
         if not command.staff:
             lines.append(f"/{command.name_in(ctx.language)} – {_(command.summary)}")
-    if staff and await _facilitates(ctx):
+    if staff and await is_staff(ctx):
         lines += ["", _("For facilitators:")]
         for command in staff:
             lines.append(f"/{command.name_in(ctx.language)} – {_(command.summary)}")

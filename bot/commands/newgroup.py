@@ -9,6 +9,7 @@ date and time and the group's name, pre-filled for the person to complete:
 from __future__ import annotations
 
 from bot.commands import ButtonRoute, Command, Context, Reply
+from bot.commands.group_target import is_staff
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.ports import Button
 from groups.lifecycle import GroupError
@@ -23,19 +24,12 @@ MODES = {"relay": GroupMode.RELAY, "room": GroupMode.ROOM}
 FACILITATOR_NAME = N_("Facilitator")
 
 
-async def may_create(ctx: Context) -> bool:
-    if ctx.person.is_admin:
-        return True
-    memberships = await ctx.tx.memberships.for_person(ctx.person.id)
-    return any(membership.role is Role.FACILITATOR for membership in memberships)
-
-
 def _refused(ctx: Context) -> list[Reply]:
     return [Reply(ctx.t.gettext("Only facilitators and admins can create groups."))]
 
 
 async def new_group(ctx: Context, args: str) -> list[Reply]:
-    if not await may_create(ctx):
+    if not await is_staff(ctx):
         return _refused(ctx)
     if not args.strip():
         return _choose_programme(ctx)
@@ -43,7 +37,7 @@ async def new_group(ctx: Context, args: str) -> list[Reply]:
 
 
 async def pressed(ctx: Context, payload: str) -> list[Reply]:
-    if not await may_create(ctx):
+    if not await is_staff(ctx):
         return _refused(ctx)
     _ = ctx.t.gettext
     parts = payload.split(":")
