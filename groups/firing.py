@@ -28,6 +28,7 @@ from storage.errors import is_transient
 from storage.eventlog import get_logger
 from storage.models import Group, GroupSession, GroupStatus, PostStatus, Priority, SessionStatus
 from storage.repositories import ClaimedPost, NewDelivery, NewSend
+from storage.repositories.schedule import FIRING_STATUSES
 from storage.store import Store, Transaction
 
 log = get_logger(__name__)
@@ -141,7 +142,7 @@ class PromptFirer:
                 claimed = await tx.schedule.claim_due(limit=BATCH, lease=LEASE)
             touched.update(post.group_id for post in claimed)
             for start in range(0, len(claimed), CHUNK):
-                report.add(await self._fire_chunk(claimed[start : start + CHUNK]))
+                report.add(await self.fire_claimed(claimed[start : start + CHUNK]))
             if len(claimed) < BATCH:
                 break
         await self.advance_lifecycle(touched)
@@ -151,14 +152,14 @@ class PromptFirer:
         async with self._store.transaction() as tx:
             return await tx.schedule.next_due_at()
 
-    async def _fire_chunk(self, claimed: list[ClaimedPost]) -> FireReport:
-        """Several posts in one transaction; if that fails, each alone, so one bad post
-        cannot hold the others back."""
+    async def fire_claimed(self, claimed: list[ClaimedPost]) -> FireReport:
+        """Fan out posts this instance claimed: together in one transaction, or if that fails
+        each alone, so one bad post cannot hold the others back."""
         try:
             async with self._store.transaction() as tx:
                 return await self._fire_in(tx, claimed)
         except Exception as exc:
-            if is_transient(exc) or len(claimed) == 1:
+            if is_transient(exc):
                 raise
             log.warning("scheduler.chunk_failed", posts=len(claimed), error=type(exc).__name__)
         report = FireReport()
@@ -194,10 +195,22 @@ class PromptFirer:
         sends: list[tuple[int, Recipient, NewSend]] = []
         sent: list[int] = []
         failed: list[int] = []
+        held_back: list[int] = []
+        cancelled: list[int] = []
         now = self._clock.now()
         for post in posts:
             session = sessions.get(post.session_id)
             group = groups.get(group_of[post.id])
+            # Paused or skipped since the claim: back to waiting, or not at all.
+            if group is not None and group.status not in FIRING_STATUSES:
+                held_back.append(post.id)
+                continue
+            if session is not None and session.status in (
+                SessionStatus.SKIPPED,
+                SessionStatus.CANCELLED,
+            ):
+                cancelled.append(post.id)
+                continue
             snapshot_id = group.programme_snapshot_id if group else None
             programme = await self._programmes.get(tx, snapshot_id)
             plan = programme.session(session.number) if programme and session else None
@@ -236,6 +249,8 @@ class PromptFirer:
         )
         await tx.schedule.settle_posts(sent, PostStatus.SENT)
         await tx.schedule.settle_posts(failed, PostStatus.FAILED)
+        await tx.schedule.settle_posts(cancelled, PostStatus.CANCELLED)
+        await tx.schedule.release_posts(held_back)
         report.sent += len(sent)
         report.failed += len(failed)
         report.deliveries += len(sends)

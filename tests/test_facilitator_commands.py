@@ -8,7 +8,15 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from storage.models import GroupSession, OutboxMessage, PostStatus, Role, ScheduledPost
+from groups.firing import PromptFirer
+from storage.models import (
+    GroupSession,
+    GroupStatus,
+    OutboxMessage,
+    PostStatus,
+    Role,
+    ScheduledPost,
+)
 from tests.harness import Harness
 from tests.scheduling import MEMBERS, due_moments, open_group
 
@@ -272,3 +280,46 @@ async def test_a_facilitator_who_is_also_a_member_elsewhere_reads_that_schedule(
     assert reply.startswith("Aamu: Test programme")
     *_, reply = await harness.says(FACILITATOR, f"/skip #{second} 1")
     assert reply == "This command is for the group's facilitators."
+
+
+async def test_a_prompt_claimed_just_before_its_session_is_skipped_is_not_posted(
+    harness: Harness, group: int
+) -> None:
+    reminder_due = SESSION_1 + timedelta(days=6)  # session 2's -24h reminder
+    await run_to(harness, reminder_due - timedelta(minutes=1))
+    harness.clock.set(reminder_due)
+    async with harness.app.store.transaction() as tx:
+        claimed = await tx.schedule.claim_due(limit=10, lease=timedelta(minutes=2))
+    assert [post.kind for post in claimed] == ["reminder"]
+    *_, reply = await harness.says(FACILITATOR, "/skip 2")
+    assert reply == "Session 2 will not be held; members were told."
+    await run_to(harness, reminder_due + timedelta(minutes=5))
+    assert not any(text.startswith("reminder 2/9") for text in harness.transport.texts("aino"))
+    async with harness.app.store.transaction() as tx:
+        status = await tx.session.scalar(
+            select(ScheduledPost.status).where(ScheduledPost.id == claimed[0].id)
+        )
+    assert status is PostStatus.CANCELLED
+
+
+async def test_a_prompt_claimed_just_before_a_pause_waits_for_the_resume(
+    harness: Harness, group: int
+) -> None:
+    opening = SESSION_1 + timedelta(days=7)  # session 2 opens
+    await run_to(harness, opening - timedelta(minutes=1))
+    harness.clock.set(opening)
+    async with harness.app.store.transaction() as tx:
+        claimed = await tx.schedule.claim_due(limit=10, lease=timedelta(minutes=2))
+        group_row = await tx.groups.get(group)
+        assert group_row is not None
+        await tx.groups.set_status(group_row, GroupStatus.PAUSED)  # another instance paused it
+    assert [post.kind for post in claimed] == ["opening"]
+    firer = PromptFirer(harness.app.store, harness.clock, harness.app.catalogues.translator)
+    report = await firer.fire_claimed(claimed)
+    assert (report.sent, report.failed) == (0, 0)
+    async with harness.app.store.transaction() as tx:
+        status = await tx.session.scalar(
+            select(ScheduledPost.status).where(ScheduledPost.id == claimed[0].id)
+        )
+    assert status is PostStatus.PENDING
+    assert not any(text.startswith("opening 2/9") for text in harness.transport.texts("aino"))

@@ -134,9 +134,10 @@ class ScheduleRepository:
             update(ScheduledPost)
             .where(
                 ScheduledPost.session_id == session_id,
-                ScheduledPost.status == PostStatus.PENDING,
+                # A post another round has claimed but not yet posted is stopped too.
+                ScheduledPost.status.in_([PostStatus.PENDING, PostStatus.SENDING]),
             )
-            .values(status=PostStatus.CANCELLED)
+            .values(status=PostStatus.CANCELLED, lease_until=None)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -215,6 +216,17 @@ class ScheduleRepository:
             update(ScheduledPost)
             .where(ScheduledPost.id.in_(list(post_ids)))
             .values(status=status, lease_until=None, fired_at=self._clock.now())
+            .execution_options(synchronize_session=False)
+        )
+
+    async def release_posts(self, post_ids: Sequence[int]) -> None:
+        """Hand claimed posts back to waiting (their group was paused meanwhile)."""
+        if not post_ids:
+            return
+        await self._session.execute(
+            update(ScheduledPost)
+            .where(ScheduledPost.id.in_(list(post_ids)))
+            .values(status=PostStatus.PENDING, lease_until=None)
             .execution_options(synchronize_session=False)
         )
 
