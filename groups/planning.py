@@ -37,6 +37,15 @@ RESUMED = N_("The group continues! The next session, {title}, is on {date} at {t
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """Who changes a group's schedule and when; `texts_for` words the notice to members."""
+
+    now: datetime
+    actor_person_id: int | None
+    texts_for: TextsFor
+
+
+@dataclass(frozen=True, slots=True)
 class NewGroup:
     name: str
     programme: Programme
@@ -151,20 +160,17 @@ async def skip_session(
     group: Group,
     programme: Programme,
     number: int,
-    *,
-    now: datetime,
-    actor_person_id: int | None,
-    texts_for: TextsFor,
+    change: Change,
 ) -> GroupSession:
     """Session `number` will not be held: its prompts are cancelled and members are told."""
     session = await _session(tx, group, number)
-    _require_upcoming(session, now)
+    _require_upcoming(session, change.now)
     await tx.schedule.set_session_status(session, SessionStatus.SKIPPED)
     await tx.schedule.cancel_pending(session.id)
-    await _tell_members(tx, group, programme, session, SKIPPED, texts_for)
+    await _tell_members(tx, group, programme, session, SKIPPED, change.texts_for)
     await tx.audit.append(
         "session.skipped",
-        actor_person_id=actor_person_id,
+        actor_person_id=change.actor_person_id,
         group_id=group.id,
         subject=f"session {number}",
     )
@@ -178,16 +184,13 @@ async def reschedule_session(
     number: int,
     day: date,
     at: time,
-    *,
-    now: datetime,
-    actor_person_id: int | None,
-    texts_for: TextsFor,
+    change: Change,
 ) -> GroupSession:
     """Move one session to a new local date and time; it must stay between its neighbours."""
     session = await _session(tx, group, number)
-    _require_upcoming(session, now)
+    _require_upcoming(session, change.now)
     place = slot(day, at, group.timezone, group.session_minutes)
-    if place.starts_at <= now:
+    if place.starts_at <= change.now:
         raise GroupError(N_("The new time must be in the future."))
     for other in await tx.schedule.sessions(group.id):
         if other.status is SessionStatus.SKIPPED or other.id == session.id:
@@ -204,10 +207,10 @@ async def reschedule_session(
     before = session.starts_at
     await tx.schedule.move_session(session, place.starts_at, place.ends_at)
     await _retime_posts(tx, programme, session)
-    await _tell_members(tx, group, programme, session, MOVED, texts_for)
+    await _tell_members(tx, group, programme, session, MOVED, change.texts_for)
     await tx.audit.append(
         "session.rescheduled",
-        actor_person_id=actor_person_id,
+        actor_person_id=change.actor_person_id,
         group_id=group.id,
         subject=f"session {number}",
         details={"from": before.isoformat(), "to": place.starts_at.isoformat()},
@@ -219,31 +222,25 @@ async def pause_group(
     tx: Transaction,
     group: Group,
     programme: Programme,
-    *,
-    now: datetime,
-    actor_person_id: int | None,
-    texts_for: TextsFor,
+    change: Change,
 ) -> None:
     """Stop posting. A session in progress ends here; the rest wait for `resume_group`."""
     check_transition(group, GroupStatus.PAUSED)
     for session in await tx.schedule.sessions(group.id):
-        if session.status is SessionStatus.SCHEDULED and session.starts_at <= now:
+        if session.status is SessionStatus.SCHEDULED and session.starts_at <= change.now:
             await tx.schedule.cancel_pending(session.id)
             await tx.schedule.set_session_status(session, SessionStatus.DONE)
     await tx.groups.set_status(group, GroupStatus.PAUSED)
-    group.paused_at = now
-    await _tell_members(tx, group, programme, None, PAUSED, texts_for)
-    await tx.audit.append("group.paused", actor_person_id=actor_person_id, group_id=group.id)
+    group.paused_at = change.now
+    await _tell_members(tx, group, programme, None, PAUSED, change.texts_for)
+    await tx.audit.append("group.paused", actor_person_id=change.actor_person_id, group_id=group.id)
 
 
 async def resume_group(
     tx: Transaction,
     group: Group,
     programme: Programme,
-    *,
-    now: datetime,
-    actor_person_id: int | None,
-    texts_for: TextsFor,
+    change: Change,
 ) -> list[GroupSession]:
     """Continue after a pause: the remaining sessions move on by whole periods."""
     if group.status is not GroupStatus.PAUSED:
@@ -254,7 +251,7 @@ async def resume_group(
     series = series_of(group)
     local_dates = [utc_to_local(s.starts_at, group.timezone).date() for s in remaining]
     try:
-        new_dates = resume_dates(series, local_dates, now)
+        new_dates = resume_dates(series, local_dates, change.now)
     except ScheduleError as exc:
         raise GroupError(N_("The remaining sessions cannot be fitted into the calendar.")) from exc
     for session, day in zip(remaining, new_dates, strict=True):
@@ -267,11 +264,11 @@ async def resume_group(
     await tx.groups.set_status(group, target)
     group.paused_at = None
     await _tell_members(
-        tx, group, programme, remaining[0] if remaining else None, RESUMED, texts_for
+        tx, group, programme, remaining[0] if remaining else None, RESUMED, change.texts_for
     )
     await tx.audit.append(
         "group.resumed",
-        actor_person_id=actor_person_id,
+        actor_person_id=change.actor_person_id,
         group_id=group.id,
         details={"sessions_moved": len(remaining)},
     )

@@ -21,7 +21,7 @@ from groups.calendar import schedule_ics
 from groups.fanout import Recipient, recipients, send_each
 from groups.firing import KIND_NAMES, prompt_values
 from groups.lifecycle import STATUS_NAMES, GroupError
-from groups.planning import pause_group, reschedule_session, resume_group, skip_session
+from groups.planning import Change, pause_group, reschedule_session, resume_group, skip_session
 from groups.programme import render
 from groups.schedule import ScheduleError, parse_local
 from storage.models import Priority, Role, SessionStatus
@@ -33,6 +33,10 @@ SESSION_STATUS_NAMES = {
     SessionStatus.DONE: N_("held"),
     SessionStatus.CANCELLED: N_("cancelled"),
 }
+
+
+def change(ctx: Context) -> Change:
+    return Change(ctx.services.clock.now(), ctx.person.id, ctx.catalogues.translator)
 
 
 async def list_groups(ctx: Context, args: str) -> list[Reply]:
@@ -113,9 +117,7 @@ async def skip(ctx: Context, target: Target) -> list[Reply]:
         target.group,
         target.programme,
         number,
-        now=ctx.services.clock.now(),
-        actor_person_id=ctx.person.id,
-        texts_for=ctx.catalogues.translator,
+        change(ctx),
     )
     return [
         Reply(ctx.t.gettext("Session {number} will not be held; members were told.", number=number))
@@ -139,9 +141,7 @@ async def reschedule(ctx: Context, target: Target) -> list[Reply]:
         number,
         day,
         at,
-        now=ctx.services.clock.now(),
-        actor_person_id=ctx.person.id,
-        texts_for=ctx.catalogues.translator,
+        change(ctx),
     )
     return [
         Reply(
@@ -159,9 +159,7 @@ async def pause(ctx: Context, target: Target) -> list[Reply]:
         ctx.tx,
         target.group,
         target.programme,
-        now=ctx.services.clock.now(),
-        actor_person_id=ctx.person.id,
-        texts_for=ctx.catalogues.translator,
+        change(ctx),
     )
     return [Reply(ctx.t.gettext("The group is paused; no prompts are posted until /resume."))]
 
@@ -171,9 +169,7 @@ async def resume(ctx: Context, target: Target) -> list[Reply]:
         ctx.tx,
         target.group,
         target.programme,
-        now=ctx.services.clock.now(),
-        actor_person_id=ctx.person.id,
-        texts_for=ctx.catalogues.translator,
+        change(ctx),
     )
     if not moved:
         return [Reply(ctx.t.gettext("The group continues, but it has no sessions left."))]
@@ -223,10 +219,6 @@ async def announce(ctx: Context, target: Target) -> list[Reply]:
         details={"recipients": len(queued), "length": len(text)},
     )
     return [Reply(_("Sent to {count} recipients.", count=len(queued)))]
-
-
-async def is_staff(ctx: Context) -> bool:
-    return bool(await managed_groups(ctx))
 
 
 COMMANDS = [
