@@ -39,8 +39,7 @@ async def guide_to_join(ctx: Context) -> list[Reply]:
 
 
 def help_command_name(ctx: Context) -> str:
-    command = ctx.router.find("help")
-    return "/" + (command.name_in(ctx.language) if command else "help")
+    return ctx.command("help")
 
 
 class Dispatcher:

@@ -323,3 +323,14 @@ async def test_a_prompt_claimed_just_before_a_pause_waits_for_the_resume(
         )
     assert status is PostStatus.PENDING
     assert not any(text.startswith("opening 2/9") for text in harness.transport.texts("aino"))
+
+
+async def test_examples_in_replies_use_the_command_names_of_the_readers_language(
+    harness: Harness, group: int
+) -> None:
+    async with harness.app.store.transaction() as tx:
+        person = await tx.persons.find("memory", FACILITATOR)
+        assert person is not None
+        await tx.persons.set_language(person, "fi")
+    (reply,) = await harness.says(FACILITATOR, "/siirra 2 huomenna")
+    assert reply == "Kirjoita uusi aika näin: /siirra 3 2027-04-20 18:00"

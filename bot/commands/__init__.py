@@ -55,6 +55,11 @@ class Context:
     def language(self) -> str:
         return self.t.language
 
+    def command(self, name: str) -> str:
+        """`/name` as this person's language writes it (`reschedule` → `/siirra` in Finnish)."""
+        found = self.router.find(name)
+        return "/" + (found.name_in(self.language) if found else name)
+
 
 CommandHandler = Callable[[Context, str], Awaitable[list[Reply]]]
 ButtonHandler = Callable[[Context, str], Awaitable[list[Reply]]]

@@ -132,7 +132,10 @@ async def reschedule(ctx: Context, target: Target) -> list[Reply]:
         day, at = parse_local(parts[1] if len(parts) > 1 else "")
     except ScheduleError:
         raise Refusal(
-            _("Write the new time like this: {example}", example="/reschedule 3 2027-04-20 18:00")
+            _(
+                "Write the new time like this: {example}",
+                example=ctx.command("reschedule") + " 3 2027-04-20 18:00",
+            )
         ) from None
     session = await reschedule_session(
         ctx.tx,
@@ -191,7 +194,7 @@ async def announce(ctx: Context, target: Target) -> list[Reply]:
             Reply(
                 _(
                     "Write the announcement after the command: {example}",
-                    example="/announce " + _("Next week we meet an hour later."),
+                    example=ctx.command("announce") + " " + _("Next week we meet an hour later."),
                 )
             )
         ]

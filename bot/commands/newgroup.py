@@ -64,7 +64,9 @@ async def pressed(ctx: Context, payload: str) -> list[Reply]:
         ]
     if parts[2] not in MODES:
         return [Reply(_("That button is no longer in use."))]
-    example = f"/newgroup {parts[0]} {parts[1]} {parts[2]} 2027-01-12 18:00 {_('Spring group')}"
+    example = f"{ctx.command('newgroup')} {parts[0]} {parts[1]} {parts[2]} 2027-01-12 18:00 " + _(
+        "Spring group"
+    )
     return [
         Reply(
             _(
@@ -94,7 +96,8 @@ async def _create(ctx: Context, words: list[str]) -> list[Reply]:
     mode = MODES[rest.pop(0)] if rest and rest[0] in MODES else GroupMode.RELAY
     usage = _(
         "Write it like this: {example}",
-        example=f"/newgroup {programme.key} {language} {mode.value} 2027-01-12 18:00 "
+        example=f"{ctx.command('newgroup')} {programme.key} {language} {mode.value} "
+        + "2027-01-12 18:00 "
         + _("Spring group"),
     )
     if len(rest) < 3:
