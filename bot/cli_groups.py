@@ -71,12 +71,22 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     schedule.add_argument("--lang", default=None, choices=("fi", "sv", "en"))
 
 
+class SchemaBehindError(RuntimeError):
+    pass
+
+
 @asynccontextmanager
 async def open_store(settings: Settings) -> AsyncIterator[Store]:
     platforms = settings.telegram.enabled or settings.matrix.enabled
     key = load_secret_key(os.environ, data_dir=settings.data.dir, allow_local_file=not platforms)
     engine = create_engine(settings.database.url)
     if await current_revision(engine) != head_revision():
+        if engine.dialect.name != "sqlite":
+            # A shared store is migrated on purpose, never as a side effect of a query.
+            await engine.dispose()
+            raise SchemaBehindError(
+                "the store's schema is not the newest; run `piiri db upgrade` first"
+            )
         print("piiri: bringing the store's schema up to date first", file=sys.stderr)
         await upgrade(engine)
     store = Store(engine, key.cipher, SystemClock())
@@ -106,7 +116,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             return await _schedule(tx, group, args)
     except GroupError as error:
         print(f"piiri: {error.render(english)}", file=sys.stderr)
-    except ScheduleError as error:
+    except (ScheduleError, SchemaBehindError) as error:
         print(f"piiri: {error}", file=sys.stderr)
     return EXIT_USAGE
 

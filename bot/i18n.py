@@ -16,16 +16,15 @@ from typing import Final
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from groups.texts import N_
+
+__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "N_", "Catalogues", "Translator"]
+
 LANGUAGES: Final = ("fi", "sv", "en")
 DOMAIN: Final = "piiri"
 LOCALE_DIR: Final = Path(__file__).parent / "locale"
 
 LANGUAGE_NAMES: Final = {"fi": "suomi", "sv": "svenska", "en": "English"}
-
-
-def N_(message: str) -> str:
-    """Mark a text for the catalogue without translating it yet."""
-    return message
 
 
 class Translator:

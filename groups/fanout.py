@@ -56,40 +56,48 @@ def _recipients(
     members: list[tuple[Membership, Person]],
     rooms: list[RoomBinding],
 ) -> list[Recipient]:
-    out: list[Recipient] = []
-    if group.mode is GroupMode.RELAY:
-        for membership, person in members:
-            chat = tx.persons.dm_chat(person)
-            if chat is None:
-                continue
-            language = membership.language or person.language or group.language
-            out.append(Recipient(membership.id, None, person.transport, chat, language))
-        wanted = RoomPurpose.FACILITATORS
-    else:
-        wanted = RoomPurpose.ROOM
-    for binding in rooms:
-        if binding.purpose is wanted:
-            chat = tx.groups.room_id(binding)
-            out.append(Recipient(None, binding.id, binding.transport, chat, group.language))
+    wanted = RoomPurpose.FACILITATORS if group.mode is GroupMode.RELAY else RoomPurpose.ROOM
+    out = _in_private(tx, group, members) if group.mode is GroupMode.RELAY else []
+    out += [_in_room(tx, group, binding) for binding in rooms if binding.purpose is wanted]
     return out
+
+
+def reader_language(group: Group, membership: Membership, person: Person) -> str:
+    """The person's own choice, else the one they made for this group, else the group's:
+    the same order the dispatcher answers them in."""
+    return person.language or membership.language or group.language
+
+
+def _in_private(
+    tx: Transaction, group: Group, members: list[tuple[Membership, Person]]
+) -> list[Recipient]:
+    """Members in their private chats; one who has none yet cannot be reached there."""
+    out = []
+    for membership, person in members:
+        chat = tx.persons.dm_chat(person)
+        if chat is not None:
+            language = reader_language(group, membership, person)
+            out.append(Recipient(membership.id, None, person.transport, chat, language))
+    return out
+
+
+def _in_room(tx: Transaction, group: Group, binding: RoomBinding) -> Recipient:
+    return Recipient(
+        None, binding.id, binding.transport, tx.groups.room_id(binding), group.language
+    )
 
 
 async def staff_recipients(tx: Transaction, group: Group) -> list[Recipient]:
     """The facilitators: their room where one is bound, else each in their private chat."""
     rooms = [
-        Recipient(None, b.id, b.transport, tx.groups.room_id(b), group.language)
-        for b in await tx.groups.bindings(group.id)
-        if b.purpose is RoomPurpose.FACILITATORS
+        _in_room(tx, group, binding)
+        for binding in await tx.groups.bindings(group.id)
+        if binding.purpose is RoomPurpose.FACILITATORS
     ]
     if rooms:
         return rooms
-    out = []
-    for membership, person in await tx.memberships.with_persons(group.id, roles=STAFF_ROLES):
-        chat = tx.persons.dm_chat(person)
-        if chat is not None:
-            language = membership.language or person.language or group.language
-            out.append(Recipient(membership.id, None, person.transport, chat, language))
-    return out
+    staff = await tx.memberships.with_persons(group.id, roles=STAFF_ROLES)
+    return _in_private(tx, group, staff)
 
 
 async def send_each(

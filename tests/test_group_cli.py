@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 from icalendar import Calendar
 
 from bot.cli import main
+from storage.engine import create_engine
+from storage.migrate import downgrade
 
 
 @pytest.fixture
@@ -123,3 +126,25 @@ def test_a_draft_is_opened_for_enrolment_and_a_finished_group_archived(
     assert "draft → archived" in capsys.readouterr().out
     assert main(["group", "status", group, "enrolling"]) == 2
     assert "The group is archived, so it cannot become enrolling." in capsys.readouterr().err
+
+
+async def _downgrade_to_first(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await downgrade(engine, "0001")
+    finally:
+        await engine.dispose()
+
+
+def test_a_shared_store_behind_the_schema_is_not_migrated_by_a_query(
+    configured: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(_downgrade_to_first(database_url))
+    status = main(["group", "list", "--json"])
+    captured = capsys.readouterr()
+    if database_url.startswith("sqlite"):
+        assert status == 0 and json.loads(captured.out) == []
+        assert "bringing the store's schema up to date first" in captured.err
+    else:
+        assert status == 2
+        assert "run `piiri db upgrade` first" in captured.err
