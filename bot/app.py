@@ -9,16 +9,21 @@ transports through the same function.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import signal
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.commands import CommandRouter, Services
+from bot.commands import CommandRouter, Services, conversation
 from bot.commands import basic as basic_commands
 from bot.commands import facilitator as facilitator_commands
+from bot.commands import join as join_commands
+from bot.commands import membership as membership_commands
 from bot.commands import newgroup as newgroup_commands
+from bot.commands import privacy as privacy_commands
 from bot.config import Settings
+from bot.deferred import DeferredMessages
 from bot.dispatcher import Dispatcher
 from bot.housekeeping import Housekeeping, Retention
 from bot.i18n import Catalogues
@@ -26,8 +31,10 @@ from bot.logs import get_logger
 from bot.outbound import OutboundSender, RetryPolicy
 from bot.ports import Inbound, Transport, TransportSet
 from bot.scheduler import PromptScheduler
+from groups.enrolment import Limits
 from groups.firing import Grace, ProgrammeCache, PromptFirer
 from groups.programme_library import ProgrammeLibrary
+from groups.pseudonyms import WordLists
 from storage.clock import Clock, SystemClock
 from storage.crypto import IdentityCipher
 from storage.engine import create_engine
@@ -139,13 +146,22 @@ def build_app(
             reminder=timedelta(hours=settings.schedule.reminder_grace_hours),
         ),
     )
+    limits = Limits(
+        flow=timedelta(minutes=settings.joining.flow_minutes),
+        offer=timedelta(hours=settings.joining.offer_hours),
+        code_attempts=settings.joining.code_attempts,
+        code_window=timedelta(minutes=settings.joining.code_window_minutes),
+    )
     housekeeping = Housekeeping(
         store,
         clock,
         Retention(
             message_text=timedelta(days=settings.data.message_retention_days),
             processed_events=timedelta(days=settings.data.processed_event_days),
+            finished_groups=timedelta(days=settings.data.finished_group_retention_days),
         ),
+        limits=limits,
+        catalogues=catalogues,
     )
     scheduler = PromptScheduler(
         firer,
@@ -153,17 +169,33 @@ def build_app(
         poll_seconds=settings.schedule.poll_seconds,
         on_fired=sender.wake,
         housekeeping=housekeeping,
+        deferred=DeferredMessages(store, clock, catalogues),
     )
     programmes = ProgrammeLibrary.load(settings.programmes.dir)
-    router = CommandRouter(
-        [*basic_commands.COMMANDS, *facilitator_commands.COMMANDS, *newgroup_commands.COMMANDS],
-        [*basic_commands.BUTTONS, *facilitator_commands.BUTTONS, *newgroup_commands.BUTTONS],
+    modules = (
+        basic_commands,
+        join_commands,
+        conversation,
+        membership_commands,
+        privacy_commands,
+        facilitator_commands,
+        newgroup_commands,
     )
+    router = CommandRouter(
+        [command for module in modules for command in module.COMMANDS],
+        [route for module in modules for route in module.BUTTONS],
+    )
+    words = WordLists.load()
     services = Services(
         clock=clock,
         programmes=programmes,
         snapshots=snapshots,
         default_timezone=settings.schedule.default_timezone,
+        joining=limits,
+        words=words,
+        blocklist=words.blocklist,
+        rng=secrets.SystemRandom(),
+        retention_days=settings.data.message_retention_days,
     )
     dispatcher = Dispatcher(
         store,
@@ -171,6 +203,9 @@ def build_app(
         catalogues,
         services,
         default_language=settings.i18n.default_language,
+        on_text=conversation.on_text,
+        on_edit=conversation.on_edit,
+        on_delete=conversation.on_delete,
         on_queued=sender.wake,
     )
     return App(

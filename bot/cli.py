@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import __version__, cli_groups, cli_programmes
+from bot import __version__, cli_groups, cli_programmes, cli_staff
 from bot.config import ConfigError, Settings, load_settings, resolve_config_path
 from bot.config_check import check_config_file
 from bot.logs import configure_logging, get_logger
@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_programmes.add_parser(commands, common)
     cli_groups.add_parser(commands, common)
+    cli_staff.add_parser(commands, common)
 
     secret = commands.add_parser("secret", parents=[common], help="manage the encryption key")
     secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
@@ -95,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # The demo prints a conversation; service logs would interleave with it.
     level = "ERROR" if args.command == "demo" else settings.logging.level
-    if args.command in ("group", "programs") and level == "INFO":
+    if args.command in ("group", "staff", "programs") and level == "INFO":
         level = "WARNING"  # their output is data; routine log lines would mix into it
     configure_logging(level, settings.logging.format)
     if args.command == "programs":
@@ -103,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "group":
             return asyncio.run(cli_groups.run(settings, args))
+        if args.command == "staff":
+            return asyncio.run(cli_staff.run(settings, args))
         if args.command == "db":
             return asyncio.run(_db(settings, args.db_command))
         if args.command == "demo":

@@ -1,4 +1,4 @@
-"""`piiri group create|list|show|schedule`: groups for admins and scripts.
+"""`piiri group create|list|show|status|schedule|invite|revoke-invite|bind`: groups for admins.
 
 Output is for people by default; `--json` prints stable JSON (a list of objects with an `id`,
 or one object) for scripts. Mistakes in the arguments are answered with what to write instead.
@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from bot.cli_invites import UsageError, bind, check_invite_args, invite, revoke
 from bot.config import Settings
 from bot.i18n import Catalogues
 from bot.secret_key import load_secret_key
@@ -24,11 +25,12 @@ from groups.lifecycle import GroupError, check_transition
 from groups.planning import NewGroup, check_zone, create_group
 from groups.programme_library import ProgrammeLibrary
 from groups.schedule import ScheduleError, Series, parse_dates, parse_every, parse_local
+from groups.staff import StaffError
 from groups.timezones import utc_to_local
 from storage.clock import SystemClock
 from storage.engine import create_engine
 from storage.migrate import current_revision, head_revision, upgrade
-from storage.models import Group, GroupMode, GroupSession, GroupStatus
+from storage.models import Group, GroupMode, GroupSession, GroupStatus, RoomPurpose
 from storage.store import Store, Transaction
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -69,6 +71,22 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     schedule.add_argument("group", type=int, metavar="GROUP")
     schedule.add_argument("--ics", type=Path, metavar="FILE", help="write an iCalendar file")
     schedule.add_argument("--lang", default=None, choices=("fi", "sv", "en"))
+    invite = actions.add_parser("invite", parents=[common], help="make a code people join with")
+    invite.add_argument("group", type=int, metavar="GROUP")
+    invite.add_argument("--max-uses", type=int, metavar="N", help="default: no limit")
+    invite.add_argument("--expires", metavar="14d", help="14d, 12h or 90m; default: never")
+    invite.add_argument("--json", action="store_true")
+    revoke = actions.add_parser("revoke-invite", parents=[common], help="stop a code working")
+    revoke.add_argument("code", metavar="CODE")
+    bind = actions.add_parser("bind", parents=[common], help="tie a group to platform rooms")
+    bind.add_argument("group", type=int, metavar="GROUP")
+    for purpose in RoomPurpose:
+        bind.add_argument(
+            f"--{purpose.value}",
+            metavar="PLATFORM:ROOM_ID",
+            help="e.g. telegram:-1001234567890 or matrix:!abc:example.org"
+            + (" (room mode only)" if purpose is RoomPurpose.ROOM else ""),
+        )
 
 
 class SchemaBehindError(RuntimeError):
@@ -100,11 +118,14 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     library = ProgrammeLibrary.load(settings.programmes.dir)
     english = Catalogues().translator("en")
     try:
+        valid_for = check_invite_args(args) if args.group_command == "invite" else None
         async with open_store(settings) as store, store.transaction() as tx:
             if args.group_command == "create":
                 return await _create(tx, settings, library, args)
             if args.group_command == "list":
                 return await _list(tx, as_json=args.json)
+            if args.group_command == "revoke-invite":
+                return await revoke(tx, args.code)
             group = await tx.groups.get(args.group)
             if group is None:
                 print(f"piiri: there is no group {args.group}", file=sys.stderr)
@@ -113,10 +134,14 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 return await _show(tx, group, as_json=args.json)
             if args.group_command == "status":
                 return await _set_status(tx, group, GroupStatus(args.status))
+            if args.group_command == "invite":
+                return await invite(tx, settings, group, args, valid_for)
+            if args.group_command == "bind":
+                return await bind(tx, group, args)
             return await _schedule(tx, group, args)
     except GroupError as error:
         print(f"piiri: {error.render(english)}", file=sys.stderr)
-    except (ScheduleError, SchemaBehindError) as error:
+    except (ScheduleError, StaffError, UsageError, SchemaBehindError) as error:
         print(f"piiri: {error}", file=sys.stderr)
     return EXIT_USAGE
 

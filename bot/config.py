@@ -92,6 +92,8 @@ class DataSettings(Section):
     # Message text is dropped after this many days (counts stay); so are de-duplication marks.
     message_retention_days: int = Field(default=30, ge=1, le=3650)
     processed_event_days: int = Field(default=14, ge=1, le=365)
+    # Days after a group finishes before all of its message text is dropped.
+    finished_group_retention_days: int = Field(default=7, ge=1, le=3650)
 
 
 class TelegramSettings(Section):
@@ -102,6 +104,8 @@ class TelegramSettings(Section):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    # The bot's @username without the @, for invite links (`https://t.me/<bot>?start=<code>`).
+    bot_username: str | None = None
 
     @property
     def enabled(self) -> bool:
@@ -142,6 +146,16 @@ class ScheduleSettings(Section):
     def _known_zone(cls, name: str) -> str:
         require_zone(name)
         return name
+
+
+class JoiningSettings(Section):
+    # Minutes a join flow may stay unfinished before it is dropped (nothing of it is kept).
+    flow_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    # Hours a person offered a waiting-list place has to take it.
+    offer_hours: float = Field(default=48.0, gt=0, le=14 * 24, allow_inf_nan=False)
+    # Wrong invite codes allowed per person within `code_window_minutes`, then they must wait.
+    code_attempts: int = Field(default=5, ge=1, le=100)
+    code_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
 
 
 class OutboundSettings(Section):
@@ -237,6 +251,7 @@ class SettingsFile(BaseModel):
     matrix: MatrixSettings = Field(default_factory=MatrixSettings)
     programmes: ProgrammeSettings = Field(default_factory=ProgrammeSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    joining: JoiningSettings = Field(default_factory=JoiningSettings)
     outbound: OutboundSettings = Field(default_factory=OutboundSettings)
     moderation: ModerationSettings = Field(default_factory=ModerationSettings)
 

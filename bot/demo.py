@@ -16,8 +16,10 @@ from typing import TextIO
 
 from bot.app import App, build_app
 from bot.config import Settings
+from bot.i18n import LANGUAGE_NAMES
 from bot.ports import SendError
 from bot.transports.memory import MemoryTransport, Received
+from groups.invites import create_invite
 from groups.planning import NewGroup, create_group
 from groups.schedule import Series
 from storage.clock import ManualClock
@@ -28,7 +30,6 @@ from storage.models import OutboxStatus
 
 DEMO_START = datetime(2026, 9, 7, 15, 0, tzinfo=UTC)
 PEOPLE = ("Aino", "Bo", "Chris")
-PSEUDONYMS = {"Aino": "Kettu", "Bo": "Lumi", "Chris": "Tunturi"}
 DEMO_PROGRAMME = "tunteet"
 
 
@@ -138,10 +139,66 @@ SESSION_MOMENTS = (
 )
 
 
+async def _join(
+    app: App,
+    transport: MemoryTransport,
+    clock: ManualClock,
+    out: TextIO,
+    person: str,
+    code: str,
+    *,
+    pick: int | str,
+    language: str,
+    show: bool = False,
+) -> None:
+    """The join flow as a person goes through it, pressing the buttons they are shown."""
+
+    async def act(shown: str, do: Callable[[], object]) -> None:
+        before = len(transport.inbox(person))
+        do()
+        await settle(app, transport, clock)
+        if show:
+            print(f"{person} › {shown}", file=out)
+            for line in _render(transport.inbox(person)[before:]):
+                print(line, file=out)
+            print(file=out)
+
+    await act(f"/start {code}", lambda: transport.say(person, f"/start {code}"))
+    await act("[I agree, join]", lambda: transport.press(person, "j:ok"))
+    if "j:age:18-22" in transport.inbox(person)[-1].button_data():  # the group has age limits
+        await act("[18–22]", lambda: transport.press(person, "j:age:18-22"))
+    if isinstance(pick, int):
+        label = transport.inbox(person)[-1].buttons[pick][0].label
+        await act(f"[{label}]", lambda: transport.press(person, f"j:n:{pick}"))
+    else:
+        await act(pick, lambda: transport.say(person, pick))
+    await act(f"[{LANGUAGE_NAMES[language]}]", lambda: transport.press(person, f"j:l:{language}"))
+    if not show:
+        welcome = transport.inbox(person)[-1].text.splitlines()[0]
+        print(f"    to {person}: {welcome}", file=out)
+
+
+async def _talk(app: App, transport: MemoryTransport, clock: ManualClock, out: TextIO) -> None:
+    """The relay: each sees the others only by pseudonym; a reply points at their own copy."""
+    seen = {person: len(transport.inbox(person)) for person in PEOPLE}
+    transport.say("Aino", "Moi kaikki! Jännittää vähän.")
+    await settle(app, transport, clock)
+    copy = transport.inbox("Bo")[-1]
+    transport.say("Bo", "Samma här, välkommen!", reply_to=copy.message_id)
+    await settle(app, transport, clock)
+    print("Aino › Moi kaikki! Jännittää vähän.", file=out)
+    print("Bo › (replying) Samma här, välkommen!", file=out)
+    for person in PEOPLE:
+        print(f"  {person} sees:", file=out)
+        for line in _render(transport.inbox(person)[seen[person] :]):
+            print(line, file=out)
+    print("  (nobody sees anyone's account; the facilitators' room gets a mirror)\n", file=out)
+
+
 async def _play_session(
     app: App, transport: MemoryTransport, clock: ManualClock, out: TextIO
 ) -> None:
-    """A group runs by itself: reminders and prompts, each in the reader's language."""
+    """People join by code, talk under pseudonyms, and the group runs by itself."""
     programme = app.programmes.get(DEMO_PROGRAMME)
     if programme is None:  # pragma: no cover - a built-in programme
         return
@@ -158,17 +215,24 @@ async def _play_session(
             actor_person_id=None,
             via="demo",
         )
-        for person_name in PEOPLE:
-            found = await tx.persons.find(transport.name, person_name)
-            if found is not None:
-                await tx.memberships.add(group.id, found.id, PSEUDONYMS[person_name])
-        sessions = await tx.schedule.sessions(group.id)
+        code, _invite = await create_invite(
+            tx, group, max_uses=None, expires_at=None, actor_person_id=None, via="demo"
+        )
     title = programme.title.get("fi")
     print(
-        f"A facilitator starts “{title}” on {first:%A %d %B}, weekly at 18:00 Helsinki time;",
+        f"A facilitator starts “{title}” on {first:%A %d %B}, weekly at 18:00 Helsinki time,",
         file=out,
     )
-    print("the three join under pseudonyms. Piiri runs the session by itself:\n", file=out)
+    print(f"and shares the invite link …?start={code}. Aino opens it:\n", file=out)
+    await _join(app, transport, clock, out, "Aino", code, pick=0, language="fi", show=True)
+    print("Bo and Chris join the same way (Chris writes his own pseudonym):", file=out)
+    await _join(app, transport, clock, out, "Bo", code, pick=1, language="sv")
+    await _join(app, transport, clock, out, "Chris", code, pick="Tunturi", language="en")
+    print(file=out)
+    await _talk(app, transport, clock, out)
+    async with app.store.transaction() as tx:
+        sessions = await tx.schedule.sessions(group.id)
+    print("Piiri runs the session by itself:\n", file=out)
     seen = {person: len(transport.inbox(person)) for person in PEOPLE}
     for offset, label in SESSION_MOMENTS:
         clock.set(sessions[0].starts_at + offset)

@@ -25,6 +25,10 @@ log = get_logger(__name__)
 TextHandler = Callable[[Context], Awaitable[list[Reply]]]
 
 
+async def ignore(ctx: Context) -> list[Reply]:
+    return []
+
+
 async def guide_to_join(ctx: Context) -> list[Reply]:
     """Free text from someone with no group conversation to take it: answer, never ignore."""
     return [
@@ -52,6 +56,8 @@ class Dispatcher:
         *,
         default_language: str,
         on_text: TextHandler = guide_to_join,
+        on_edit: TextHandler = ignore,
+        on_delete: TextHandler = ignore,
         on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
@@ -60,7 +66,13 @@ class Dispatcher:
         self._services = services
         self._default_language = default_language
         self._on_text = on_text
+        self._on_edit = on_edit
+        self._on_delete = on_delete
         self._on_queued = on_queued
+
+    @property
+    def router(self) -> CommandRouter:
+        return self._router
 
     async def handle(self, event: Inbound) -> None:
         """Process one event exactly once. Raises only when the event should be redelivered."""
@@ -128,10 +140,14 @@ class Dispatcher:
                 return [Reply(ctx.t.gettext("That button is no longer in use."))]
             route, payload = found
             return await route.handler(ctx, payload)
-        if event.kind is not InboundKind.MESSAGE or event.text is None:
+        if event.is_private and event.kind is InboundKind.EDIT:
+            return await self._on_edit(ctx)
+        if event.is_private and event.kind is InboundKind.DELETE:
+            return await self._on_delete(ctx)
+        if event.kind is not InboundKind.MESSAGE or (event.text is None and event.media is None):
             log.debug("inbound.no_action", transport=event.transport, kind=event.kind)
             return []
-        parsed = parse_command(event.text)
+        parsed = parse_command(event.text) if event.text is not None else None
         if parsed is not None:
             name, args = parsed
             command = self._router.find(name)

@@ -1,12 +1,22 @@
-"""Keeping the store small and private: message text past its retention period is dropped, and
-old de-duplication marks are pruned. Runs hourly from the scheduler's timer, and at start-up."""
+"""Keeping the store small and private, and the waiting lists moving. Runs hourly from the
+scheduler's timer, and at start-up:
+
+- message text past its retention period is dropped, and all text of a group some days after
+  it finished;
+- old de-duplication marks, unfinished join flows and old wrong-code attempts are deleted;
+- waiting-list offers past their deadline lapse, and the seat is offered to the next person.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.commands.reach import queue_offer
+from bot.i18n import Catalogues
 from bot.logs import get_logger
+from groups import enrolment
+from groups.enrolment import Limits
 from storage.clock import Clock
 from storage.store import Store
 
@@ -17,20 +27,55 @@ log = get_logger(__name__)
 class Retention:
     message_text: timedelta
     processed_events: timedelta
+    finished_groups: timedelta = timedelta(days=7)
 
 
 class Housekeeping:
-    def __init__(self, store: Store, clock: Clock, retention: Retention) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        retention: Retention,
+        *,
+        limits: Limits | None = None,
+        catalogues: Catalogues | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._retention = retention
+        self._limits = limits
+        self._catalogues = catalogues
 
     async def run(self) -> tuple[int, int]:
         """Returns (messages whose text was dropped, processed-event marks pruned)."""
         now = self._clock.now()
         async with self._store.transaction() as tx:
             purged = await tx.messages.purge_text(now - self._retention.message_text)
+            purged += await tx.messages.purge_finished_groups(now - self._retention.finished_groups)
             pruned = await tx.inbound.prune_processed(now - self._retention.processed_events)
-        if purged or pruned:
-            log.info("housekeeping.done", texts_purged=purged, events_pruned=pruned)
+            drafts = await tx.joining.purge_expired()
+            await tx.joining.prune_failures(now - timedelta(days=1))
+        offered = await self.move_waiting_lists()
+        if purged or pruned or drafts or offered:
+            log.info(
+                "housekeeping.done",
+                texts_purged=purged,
+                events_pruned=pruned,
+                drafts_dropped=drafts,
+                places_offered=offered,
+            )
         return purged, pruned
+
+    async def move_waiting_lists(self) -> int:
+        """Offers past their deadline lapse; each freed seat goes to the next person waiting."""
+        if self._limits is None or self._catalogues is None:
+            return 0
+        now = self._clock.now()
+        offered = 0
+        async with self._store.transaction() as tx:
+            lapsed = await enrolment.lapsed_offers(tx, now)
+            groups = await tx.groups.get_many(m.group_id for m in lapsed)
+            for group in groups.values():
+                for membership in await enrolment.offer_free_seats(tx, group, now, self._limits):
+                    offered += await queue_offer(tx, self._catalogues, membership, group)
+        return offered

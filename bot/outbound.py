@@ -13,14 +13,26 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.logs import get_logger
-from bot.ports import Attachment, Button, ChatRef, Outbound, SendError, TransportSet
+from bot.ports import (
+    Attachment,
+    Button,
+    ChatRef,
+    Outbound,
+    SendError,
+    SentMessage,
+    Transport,
+    TransportSet,
+)
 from storage.clock import Clock
+from storage.models import OutboxAction
 from storage.repositories import ClaimedSend
 from storage.store import Store
 
 log = get_logger(__name__)
 
 LEASE = timedelta(minutes=2)
+# An edit waits this long for the message it changes to be sent first.
+WAIT_FOR_TARGET_SECONDS = 2.0
 BATCH = 20
 IDLE_POLL_SECONDS = 5.0
 
@@ -108,6 +120,9 @@ class OutboundSender:
         transport = self._transports.get(send.transport)
         if transport is None:  # pragma: no cover - claim_due filters by transport
             return
+        if send.action is not OutboxAction.SEND:
+            await self._change(transport, send)
+            return
         message = Outbound(
             chat=ChatRef(send.transport, send.chat_id),
             text=send.text,
@@ -118,6 +133,7 @@ class OutboundSender:
                 if send.attachment
                 else None
             ),
+            reply_to=send.reply_to_message_id,
         )
         try:
             sent = await transport.send(message)
@@ -136,6 +152,30 @@ class OutboundSender:
             priority=send.priority,
             attempts=send.attempts,
         )
+
+    async def _change(self, transport: Transport, send: ClaimedSend) -> None:
+        """Edit or delete a message an earlier row sent, once that row has been sent."""
+        if send.target_message_id is None:
+            if send.target_lost:
+                await self._settle_failure(send, "nothing to change", True, None)
+            else:
+                await self._settle_failure(send, "not sent yet", False, WAIT_FOR_TARGET_SECONDS)
+            return
+        sent = SentMessage(ChatRef(send.transport, send.chat_id), send.target_message_id)
+        try:
+            if send.action is OutboxAction.EDIT:
+                await transport.edit(sent, send.text)
+            else:
+                await transport.delete(sent)
+        except SendError as exc:
+            await self._settle_failure(send, exc.reason, exc.permanent, exc.retry_after)
+            return
+        except Exception as exc:
+            await self._settle_failure(send, type(exc).__name__, False, None)
+            return
+        async with self._store.transaction() as tx:
+            await tx.outbox.mark_sent(send.id, None)
+        log.info("outbound.changed", outbox_id=send.id, action=send.action.value)
 
     async def _settle_failure(
         self, send: ClaimedSend, reason: str, permanent: bool, retry_after: float | None

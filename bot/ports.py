@@ -62,6 +62,8 @@ class Inbound:
     message_id: str | None = None
     reply_to_message_id: str | None = None
     button_data: str | None = None
+    # "photo", "voice" or "file" when the message carried media; its text is then the caption.
+    media: str | None = None
 
     def __repr__(self) -> str:
         return f"Inbound({self.transport}, {self.kind}, event={self.event_id})"
@@ -86,6 +88,8 @@ class Outbound:
     buttons: Keyboard = ()
     notice: bool = False
     attachment: Attachment | None = None
+    # The platform id of a message in the same chat this one answers.
+    reply_to: str | None = None
 
     def __repr__(self) -> str:
         return f"Outbound({self.chat!r}, {len(self.text)} chars)"

@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.deferred import DeferredMessages
 from bot.housekeeping import Housekeeping
 from bot.logs import get_logger
 from groups.firing import FireReport, PromptFirer
@@ -40,12 +41,14 @@ class PromptScheduler:
         poll_seconds: float,
         on_fired: Callable[[], None] = lambda: None,
         housekeeping: Housekeeping | None = None,
+        deferred: DeferredMessages | None = None,
     ) -> None:
         self._firer = firer
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._on_fired = on_fired
         self._housekeeping = housekeeping
+        self._deferred = deferred
         self._housekeeping_due = housekeeping is not None
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
@@ -128,6 +131,8 @@ class PromptScheduler:
 
     async def _tick(self) -> FireReport:
         report = await self._firer.fire_due()
+        if self._deferred is not None and await self._deferred.run():
+            self._on_fired()
         if report.sent or report.missed or report.failed:
             log.info(
                 "scheduler.round",
@@ -144,6 +149,10 @@ class PromptScheduler:
         if self._timer is None:
             return
         due = await self._firer.next_due_at()
+        if self._deferred is not None:
+            waiting = await self._deferred.next_due_at()
+            if waiting is not None and (due is None or waiting < due):
+                due = waiting
         if due is None:
             if self._timer.get_job(NEXT_JOB) is not None:
                 self._timer.remove_job(NEXT_JOB)

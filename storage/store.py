@@ -15,6 +15,8 @@ from storage.repositories import (
     AuditRepository,
     GroupRepository,
     InboundRepository,
+    InviteRepository,
+    JoinRepository,
     MembershipRepository,
     MessageRepository,
     OutboxRepository,
@@ -42,6 +44,8 @@ class Transaction:
         self.reviews = ReviewRepository(session, clock)
         self.audit = AuditRepository(session, clock)
         self.surveys = SurveyRepository(session, clock)
+        self.invites = InviteRepository(session, cipher, clock)
+        self.joining = JoinRepository(session, clock)
 
 
 class Store:

@@ -4,27 +4,73 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
 from bot.cli import main
+from storage.clock import SystemClock
+from storage.crypto import IdentityCipher
 from storage.engine import create_engine
 from storage.migrate import downgrade
+from storage.models import AuditEvent
+from storage.store import Store
 
 
 @pytest.fixture
-def configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Path:
+def configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str, secret_key: str
+) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PIIRI_DATABASE_URL", database_url)
     monkeypatch.setenv("PIIRI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PIIRI_SECRET_KEY", secret_key)
     return tmp_path
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
     assert main([*argv, "--json"]) == 0
     return json.loads(capsys.readouterr().out)
+
+
+def new_group(capsys: pytest.CaptureFixture[str], *, mode: str = "relay") -> str:
+    created = run_json(
+        capsys,
+        "group",
+        "create",
+        "--program",
+        "tunteet",
+        "--name",
+        f"Ryhmä {mode}",
+        "--start",
+        "2027-03-16 18:00",
+        "--mode",
+        mode,
+    )
+    assert isinstance(created, dict)
+    return str(created["id"])
+
+
+def audit_trail(database_url: str, secret_key: str) -> list[AuditEvent]:
+    """The audit rows, oldest first, read through the store as the service would."""
+
+    async def read() -> list[AuditEvent]:
+        store = Store(
+            create_engine(database_url), IdentityCipher.from_text(secret_key), SystemClock()
+        )
+        try:
+            async with store.transaction() as tx:
+                return list(reversed(await tx.audit.recent()))
+        finally:
+            await store.close()
+
+    return asyncio.run(read())
+
+
+def actions(events: list[AuditEvent]) -> list[str]:
+    return [event.action for event in events]
 
 
 def test_create_list_show_and_export_a_group(
@@ -148,3 +194,105 @@ def test_a_shared_store_behind_the_schema_is_not_migrated_by_a_query(
     else:
         assert status == 2
         assert "run `piiri db upgrade` first" in captured.err
+
+
+def test_an_invite_is_shown_once_kept_only_as_a_hash_and_revoked(
+    configured: Path,
+    database_url: str,
+    secret_key: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PIIRI_TELEGRAM_BOT_USERNAME", "PiiriBot")
+    group = new_group(capsys)
+    made = run_json(capsys, "group", "invite", group, "--max-uses", "3", "--expires", "14d")
+    assert isinstance(made, dict)
+    code = made["code"]
+    assert len(code) == 20
+    assert made["group"] == int(group)
+    assert made["link"] == f"https://t.me/PiiriBot?start={code}"
+    assert made["join_command"] == f"/join {code}"
+    assert made["max_uses"] == 3
+    expires = datetime.fromisoformat(made["expires_at"])
+    assert abs(expires - (datetime.now(UTC) + timedelta(days=14))) < timedelta(minutes=1)
+    if database_url.startswith("sqlite"):
+        files = configured.glob("piiri.db*")
+        assert not any(code.encode() in path.read_bytes() for path in files)
+
+    spaced = "-".join(code[i : i + 5] for i in range(0, 20, 5)).upper()
+    for written in (code, spaced):
+        assert main(["group", "revoke-invite", written]) == 0, "again is quietly fine"
+        assert capsys.readouterr().out == f"revoked invite {made['invite']} of group {group}\n"
+    assert main(["group", "revoke-invite", "abcdefghijkmnpqrstuv"]) == 2
+    assert "no invite has that code" in capsys.readouterr().err
+
+    trail = audit_trail(database_url, secret_key)
+    assert actions(trail) == ["group.created", "invite.created", "invite.revoked"]
+    assert not any(code in json.dumps(event.details) for event in trail)
+
+
+def test_without_a_bot_username_an_invite_still_says_how_to_join(
+    configured: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    group = new_group(capsys)
+    assert main(["group", "invite", group]) == 0
+    out = capsys.readouterr().out
+    code = out.split("code: ")[1].split()[0]
+    assert f"send /join {code} to the bot in a private chat" in out
+    assert "set [telegram] bot_username" in out
+    assert "no limit on uses, valid until revoked" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--expires", "0d"], "--expires must be longer than zero"),
+        (["--expires=-3d"], "--expires '-3d' is not a duration like 14d, 12h or 90m"),
+        (["--expires", "two weeks"], "--expires 'two weeks' is not a duration like 14d"),
+        (["--expires", "99999d"], "--expires can be at most 3650d"),
+        (["--max-uses", "0"], "--max-uses must be at least 1"),
+        (["--max-uses", "-2"], "--max-uses must be at least 1"),
+    ],
+)
+def test_a_bad_invite_limit_is_named_and_makes_no_invite(
+    configured: Path,
+    database_url: str,
+    secret_key: str,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    group = new_group(capsys)
+    assert main(["group", "invite", group, *argv]) == 2
+    assert message in capsys.readouterr().err
+    assert "invite.created" not in actions(audit_trail(database_url, secret_key))
+
+
+def test_rooms_are_bound_once_and_a_relay_group_has_no_shared_room(
+    configured: Path, database_url: str, secret_key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    relay, other, room = new_group(capsys), new_group(capsys), new_group(capsys, mode="room")
+    telegram_room, matrix_room = "telegram:-1001234567890", "matrix:!abc:example.org"
+    assert main(["group", "bind", relay]) == 2
+    assert "give at least one of --room, --facilitators, --moderators" in capsys.readouterr().err
+    argv = ["group", "bind", relay, "--facilitators", telegram_room, "--moderators", matrix_room]
+    assert main(argv) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"group {relay}: facilitators room bound on telegram",
+        f"group {relay}: moderators room bound on matrix",
+    ]
+    assert main(["group", "bind", relay, "--room", "telegram:-100555"]) == 2
+    assert f"group {relay} is in relay mode" in capsys.readouterr().err
+    assert main(["group", "bind", other, "--facilitators", telegram_room]) == 2
+    assert f"already bound to group {relay} as its facilitators room" in capsys.readouterr().err
+    assert main(["group", "bind", room, "--room", "matrix:!room:example.org"]) == 0
+    assert main(["group", "bind", room, "--room", "telegram"]) == 2
+    assert "'telegram' is not PLATFORM:ID" in capsys.readouterr().err
+
+    trail = [e for e in audit_trail(database_url, secret_key) if e.action == "group.room_bound"]
+    assert [(e.group_id, e.details["purpose"]) for e in trail] == [
+        (int(relay), "facilitators"),
+        (int(relay), "moderators"),
+        (int(room), "room"),
+    ]
+    assert not any("abc" in json.dumps(e.details) or "-100" in json.dumps(e.details) for e in trail)

@@ -5,13 +5,16 @@ A router is built by the composition root from a list of commands; there is no g
 
 from __future__ import annotations
 
+import random
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.i18n import Catalogues, Translator
 from bot.ports import Attachment, ChatRef, Inbound, Keyboard
+from groups.enrolment import Limits
 from groups.firing import ProgrammeCache
 from groups.programme_library import ProgrammeLibrary
+from groups.pseudonyms import Blocklist, WordLists
 from storage.clock import Clock
 from storage.models import Person, Priority
 from storage.store import Transaction
@@ -25,6 +28,12 @@ class Services:
     programmes: ProgrammeLibrary
     snapshots: ProgrammeCache
     default_timezone: str
+    joining: Limits
+    words: WordLists
+    blocklist: Blocklist
+    rng: random.Random
+    # Days message text is kept, as the join flow's intro tells people.
+    retention_days: int
 
 
 @dataclass(frozen=True, slots=True)

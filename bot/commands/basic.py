@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands import ButtonRoute, Command, Context, Reply
 from bot.commands.group_target import is_staff
+from bot.commands.join import start_with_code
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.ports import Button
 
@@ -12,6 +13,10 @@ LANGUAGE_BUTTON = "lang"
 
 async def start(ctx: Context, args: str) -> list[Reply]:
     _ = ctx.t.gettext
+    if args:
+        joining = await start_with_code(ctx, args)
+        if joining is not None:
+            return joining
     welcome = _(
         "Hi! I am Piiri, the assistant of peer-support groups. In a group you take part "
         "under a pseudonym: nobody sees your name or account."

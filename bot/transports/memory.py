@@ -36,6 +36,7 @@ class Received:
     buttons: Keyboard = ()
     notice: bool = False
     attachment: Attachment | None = None
+    reply_to: str | None = None
     deleted: bool = False
     edits: list[str] = field(default_factory=list)
 
@@ -72,7 +73,15 @@ class MemoryTransport:
         self._arrived.set()
         return event
 
-    def say(self, user_id: str, text: str, *, event_id: str | None = None) -> Inbound:
+    def say(
+        self,
+        user_id: str,
+        text: str | None,
+        *,
+        event_id: str | None = None,
+        reply_to: str | None = None,
+        media: str | None = None,
+    ) -> Inbound:
         """The person `user_id` writes `text` to the bot in their private chat."""
         return self.inject(
             Inbound(
@@ -84,6 +93,32 @@ class MemoryTransport:
                 is_private=True,
                 text=text,
                 message_id=f"in-{next(self._ids)}",
+                reply_to_message_id=reply_to,
+                media=media,
+            )
+        )
+
+    def edit_own(self, user_id: str, message_id: str, text: str) -> Inbound:
+        """The person edits a message they sent to the bot."""
+        return self._change(user_id, message_id, InboundKind.EDIT, text)
+
+    def delete_own(self, user_id: str, message_id: str) -> Inbound:
+        """The person deletes a message they sent to the bot."""
+        return self._change(user_id, message_id, InboundKind.DELETE, None)
+
+    def _change(
+        self, user_id: str, message_id: str, kind: InboundKind, text: str | None
+    ) -> Inbound:
+        return self.inject(
+            Inbound(
+                transport=self.name,
+                event_id=f"ev-{next(self._ids)}",
+                kind=kind,
+                sender=self.user(user_id),
+                chat=self.dm(user_id),
+                is_private=True,
+                text=text,
+                message_id=message_id,
             )
         )
 
@@ -152,7 +187,14 @@ class MemoryTransport:
             raise self.failures.pop(0)
         message_id = f"out-{next(self._message_ids)}"
         self.received.setdefault(message.chat.chat_id, []).append(
-            Received(message_id, message.text, message.buttons, message.notice, message.attachment)
+            Received(
+                message_id,
+                message.text,
+                message.buttons,
+                message.notice,
+                message.attachment,
+                message.reply_to,
+            )
         )
         return SentMessage(message.chat, message_id)
 

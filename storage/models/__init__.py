@@ -12,9 +12,10 @@ from storage.models.groups import (
     RoomBinding,
     RoomPurpose,
 )
+from storage.models.joining import Invite, JoinAttempt, JoinDraft
 from storage.models.messages import Message, MessageCopy, MessageState
 from storage.models.moderation import ReviewItem, ReviewStatus
-from storage.models.outbox import OutboxMessage, OutboxStatus, Priority
+from storage.models.outbox import OutboxAction, OutboxMessage, OutboxStatus, Priority
 from storage.models.people import Person
 from storage.models.programmes import ProgrammeSnapshot
 from storage.models.schedule import (
@@ -35,11 +36,15 @@ __all__ = [
     "GroupMode",
     "GroupSession",
     "GroupStatus",
+    "Invite",
+    "JoinAttempt",
+    "JoinDraft",
     "Membership",
     "MembershipStatus",
     "Message",
     "MessageCopy",
     "MessageState",
+    "OutboxAction",
     "OutboxMessage",
     "OutboxStatus",
     "Person",

@@ -82,6 +82,12 @@ class Group(Base):
     capacity: Mapped[int | None] = mapped_column(Integer)
     age_min: Mapped[int | None] = mapped_column(SmallInteger)
     age_max: Mapped[int | None] = mapped_column(SmallInteger)
+    # When members may write: "always", "sessions", or "sessions" plus `open_extra_hours`.
+    open_policy: Mapped[str] = mapped_column(String(16), default="always", server_default="always")
+    open_extra_hours: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    # Photos, voice and files: "off" (text only) or "review" (held for a moderator).
+    media_policy: Mapped[str] = mapped_column(String(16), default="off", server_default="off")
+    finished_at: Mapped[datetime | None]
     # Per-group overrides of the moderation policy: {category: action | {severity: action}}.
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime]
@@ -126,5 +132,7 @@ class Membership(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     age_band: Mapped[str | None] = mapped_column(String(16))
     muted_until: Mapped[datetime | None]
+    # A waiting-list place offered: the person may take it until this moment.
+    offer_expires_at: Mapped[datetime | None]
     joined_at: Mapped[datetime]
     left_at: Mapped[datetime | None]

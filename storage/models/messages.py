@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, str_enum
@@ -16,11 +16,18 @@ class MessageState(enum.StrEnum):
     HELD = "held"
     BLOCKED = "blocked"
     REMOVED = "removed"
+    # Written while the group was closed: waits for the author to choose deliver-later or drop.
+    CLOSED = "closed"
+    # The author chose to have it delivered when the group opens (`deliver_at`).
+    DEFERRED = "deferred"
 
 
 class Message(Base):
     __tablename__ = "messages"
-    __table_args__ = (UniqueConstraint("source_transport", "source_ref_hash"),)
+    __table_args__ = (
+        UniqueConstraint("source_transport", "source_ref_hash"),
+        Index("ix_messages_state_deliver", "state", "deliver_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
@@ -38,6 +45,12 @@ class Message(Base):
     source_transport: Mapped[str] = mapped_column(String(20))
     # Keyed hash of the platform's chat and message id, to map edits and deletions back here.
     source_ref_hash: Mapped[str] = mapped_column(String(64))
+    # The platform's id of the original within its author's own chat (not an identity: a
+    # counter per chat), so a reply can point at the author's own copy.
+    source_message_id: Mapped[str | None] = mapped_column(String(128))
+    # "photo", "voice" or "file" when the message carried media instead of (or with) text.
+    media_kind: Mapped[str | None] = mapped_column(String(16))
+    deliver_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(index=True)
     edited_at: Mapped[datetime | None]
     removed_at: Mapped[datetime | None]

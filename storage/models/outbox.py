@@ -24,6 +24,14 @@ class Priority(enum.IntEnum):
     ROUTINE = 20
 
 
+class OutboxAction(enum.StrEnum):
+    """What a row asks of the transport: a new message, or a change to one already sent."""
+
+    SEND = "send"
+    EDIT = "edit"
+    DELETE = "delete"
+
+
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -33,7 +41,10 @@ class OutboxStatus(enum.StrEnum):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "priority", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "priority", "next_attempt_at"),
+        Index("ix_outbox_transport_message_id", "transport_message_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     transport: Mapped[str] = mapped_column(String(20))
@@ -46,6 +57,14 @@ class OutboxMessage(Base):
     attachment_name: Mapped[str | None] = mapped_column(String(120))
     attachment_type: Mapped[str | None] = mapped_column(String(60))
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    action: Mapped[OutboxAction] = mapped_column(
+        str_enum(OutboxAction, length=8), default=OutboxAction.SEND, server_default="send"
+    )
+    # EDIT and DELETE act on the message another row sent; resolved when this row is sent.
+    target_outbox_id: Mapped[int | None]
+    # A reply: to the message another row sent, or to a platform message id in the same chat.
+    reply_to_outbox_id: Mapped[int | None]
+    reply_to_message_id: Mapped[str | None] = mapped_column(String(128))
     priority: Mapped[int] = mapped_column(SmallInteger, default=int(Priority.CONVERSATION))
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus), default=OutboxStatus.PENDING

@@ -3,8 +3,10 @@
 from storage.repositories.audit import AuditRepository
 from storage.repositories.groups import GroupRepository
 from storage.repositories.inbound import InboundRepository
+from storage.repositories.invites import InviteRepository
+from storage.repositories.joining import JoinRepository
 from storage.repositories.memberships import MembershipRepository, PseudonymTakenError
-from storage.repositories.messages import MessageRepository
+from storage.repositories.messages import MessageRepository, NewCopy
 from storage.repositories.outbox import (
     ClaimedSend,
     NewSend,
@@ -24,8 +26,11 @@ __all__ = [
     "ClaimedSend",
     "GroupRepository",
     "InboundRepository",
+    "InviteRepository",
+    "JoinRepository",
     "MembershipRepository",
     "MessageRepository",
+    "NewCopy",
     "NewDelivery",
     "NewSend",
     "OutboxRepository",

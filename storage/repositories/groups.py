@@ -64,6 +64,8 @@ class GroupRepository:
     async def set_status(self, group: Group, status: GroupStatus) -> None:
         group.status = status
         group.updated_at = self._clock.now()
+        if status is GroupStatus.FINISHED and group.finished_at is None:
+            group.finished_at = group.updated_at
         await self._session.flush()
 
     async def bind_room(

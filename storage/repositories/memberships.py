@@ -90,13 +90,17 @@ class MembershipRepository:
         return list((await self._session.execute(query)).scalars())
 
     async def with_persons(
-        self, group_id: int, *, roles: tuple[Role, ...] | None = None
+        self,
+        group_id: int,
+        *,
+        roles: tuple[Role, ...] | None = None,
+        statuses: tuple[MembershipStatus, ...] = (MembershipStatus.ACTIVE,),
     ) -> list[tuple[Membership, Person]]:
-        """Active members with their persons, in one query (for posting to everyone)."""
+        """Members with their persons, in one query (for posting to everyone)."""
         query = (
             select(Membership, Person)
             .join(Person, Person.id == Membership.person_id)
-            .where(Membership.group_id == group_id, Membership.status == MembershipStatus.ACTIVE)
+            .where(Membership.group_id == group_id, Membership.status.in_(statuses))
             .order_by(Membership.id)
         )
         if roles is not None:
@@ -124,6 +128,75 @@ class MembershipRepository:
         if status in (MembershipStatus.LEFT, MembershipStatus.REMOVED):
             membership.left_at = self._clock.now()
         await self._session.flush()
+
+    async def rejoin(
+        self,
+        membership: Membership,
+        pseudonym: str,
+        *,
+        status: MembershipStatus,
+        language: str | None,
+        age_band: str | None,
+    ) -> None:
+        """Someone who left comes back: the same row, with what they chose this time."""
+        membership.pseudonym = pseudonym.strip()
+        membership.pseudonym_key = pseudonym_key(pseudonym)
+        membership.status = status
+        membership.role = Role.PARTICIPANT
+        membership.language = language
+        membership.age_band = age_band
+        membership.offer_expires_at = None
+        membership.left_at = None
+        membership.joined_at = self._clock.now()
+        await self._session.flush()
+
+    async def lapsed_offers(self, now: datetime) -> list[Membership]:
+        result = await self._session.execute(
+            select(Membership)
+            .where(
+                Membership.status == MembershipStatus.WAITING,
+                Membership.offer_expires_at.is_not(None),
+                Membership.offer_expires_at <= now,
+            )
+            .order_by(Membership.id)
+        )
+        return list(result.scalars())
+
+    async def erase(self, membership: Membership) -> None:
+        """Closed, with no pseudonym, language or age left; the row stays for counts."""
+        membership.pseudonym = ""
+        membership.pseudonym_key = f"erased:{membership.id}"
+        membership.language = None
+        membership.age_band = None
+        membership.offer_expires_at = None
+        if membership.status in (MembershipStatus.ACTIVE, MembershipStatus.WAITING):
+            membership.status = MembershipStatus.LEFT
+            membership.left_at = self._clock.now()
+        await self._session.flush()
+
+    async def set_role(self, membership: Membership, role: Role) -> None:
+        membership.role = role
+        await self._session.flush()
+
+    async def rename(self, membership: Membership, pseudonym: str) -> None:
+        membership.pseudonym = pseudonym.strip()
+        membership.pseudonym_key = pseudonym_key(pseudonym)
+        await self._session.flush()
+
+    async def staff(self, group_id: int | None = None) -> list[tuple[Membership, Person]]:
+        """Active facilitators and moderators with their persons, of one group or all."""
+        query = (
+            select(Membership, Person)
+            .join(Person, Person.id == Membership.person_id)
+            .where(
+                Membership.status == MembershipStatus.ACTIVE,
+                Membership.role.in_((Role.FACILITATOR, Role.MODERATOR)),
+            )
+            .order_by(Membership.group_id, Membership.id)
+        )
+        if group_id is not None:
+            query = query.where(Membership.group_id == group_id)
+        return [(m, p) for m, p in (await self._session.execute(query)).all()]
 
     async def set_language(self, membership: Membership, language: str | None) -> None:
         membership.language = language

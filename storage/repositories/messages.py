@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
 from storage.crypto import IdentityCipher
-from storage.models import Message, MessageCopy, MessageState
+from storage.models import Group, Message, MessageCopy, MessageState, OutboxMessage
+
+
+@dataclass(frozen=True, slots=True)
+class NewCopy:
+    """One relayed copy: to a member or to a bound room, sent by one outbox row."""
+
+    membership_id: int | None
+    room_binding_id: int | None
+    outbox_id: int
 
 
 class MessageRepository:
@@ -33,6 +44,8 @@ class MessageRepository:
         source_message_id: str,
         session_id: int | None = None,
         reply_to_id: int | None = None,
+        media_kind: str | None = None,
+        deliver_at: datetime | None = None,
     ) -> Message:
         message = Message(
             group_id=group_id,
@@ -43,6 +56,9 @@ class MessageRepository:
             text=text,
             source_transport=source_transport,
             source_ref_hash=self._source_hash(source_transport, source_chat_id, source_message_id),
+            source_message_id=source_message_id,
+            media_kind=media_kind,
+            deliver_at=deliver_at,
             created_at=self._clock.now(),
         )
         self._session.add(message)
@@ -82,11 +98,46 @@ class MessageRepository:
         await self._session.flush()
         return copy
 
+    async def add_copies(self, message_id: int, copies: Sequence[NewCopy]) -> None:
+        if not copies:
+            return
+        now = self._clock.now()
+        await self._session.execute(
+            insert(MessageCopy),
+            [
+                {
+                    "message_id": message_id,
+                    "membership_id": c.membership_id,
+                    "room_binding_id": c.room_binding_id,
+                    "outbox_id": c.outbox_id,
+                    "created_at": now,
+                }
+                for c in copies
+            ],
+        )
+
+    async def received_as(self, membership_id: int, transport_message_id: str) -> Message | None:
+        """The message whose copy reached this member as that platform message."""
+        result = await self._session.execute(
+            select(Message)
+            .join(MessageCopy, MessageCopy.message_id == Message.id)
+            .join(OutboxMessage, OutboxMessage.id == MessageCopy.outbox_id)
+            .where(
+                MessageCopy.membership_id == membership_id,
+                OutboxMessage.transport_message_id == transport_message_id,
+            )
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
     async def copies(self, message_id: int) -> list[MessageCopy]:
         result = await self._session.execute(
             select(MessageCopy).where(MessageCopy.message_id == message_id).order_by(MessageCopy.id)
         )
         return list(result.scalars())
+
+    async def delete_copies_of(self, message_id: int) -> None:
+        await self._session.execute(delete(MessageCopy).where(MessageCopy.message_id == message_id))
 
     async def edit(self, message: Message, text: str) -> None:
         message.text = text
@@ -97,6 +148,57 @@ class MessageRepository:
         message.state = state
         if state is MessageState.REMOVED:
             message.removed_at = self._clock.now()
+        await self._session.flush()
+
+    async def deferred_due(self, now: datetime, *, limit: int = 100) -> list[Message]:
+        result = await self._session.execute(
+            select(Message)
+            .where(Message.state == MessageState.DEFERRED, Message.deliver_at <= now)
+            .order_by(Message.deliver_at, Message.id)
+            .limit(limit)
+        )
+        return list(result.scalars())
+
+    async def next_deferred_at(self) -> datetime | None:
+        result = await self._session.execute(
+            select(func.min(Message.deliver_at)).where(Message.state == MessageState.DEFERRED)
+        )
+        return result.scalar_one_or_none()
+
+    async def drop(self, message: Message) -> None:
+        """Delete a message outright (the author chose not to send it after all)."""
+        await self._session.delete(message)
+        await self._session.flush()
+
+    async def purge_finished_groups(self, finished_before: datetime) -> int:
+        """Drop all text of groups that finished before the moment; the rows stay for counts."""
+
+        finished = select(Group.id).where(
+            Group.finished_at.is_not(None), Group.finished_at < finished_before
+        )
+        result = await self._session.execute(
+            update(Message)
+            .where(Message.group_id.in_(finished), Message.text.is_not(None))
+            .values(text=None, text_purged_at=self._clock.now())
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def for_membership(self, membership_id: int) -> list[Message]:
+        result = await self._session.execute(
+            select(Message).where(Message.membership_id == membership_id).order_by(Message.id)
+        )
+        return list(result.scalars())
+
+    async def erase(self, message: Message, now: datetime) -> None:
+        """No text, and no way back to the author's chat: the row stays only as a count."""
+        message.text = None
+        message.text_purged_at = now
+        message.source_ref_hash = f"erased:{message.id}"
+        message.source_message_id = None
+        message.deliver_at = None
+        if message.state is not MessageState.REMOVED:
+            message.state = MessageState.REMOVED
+            message.removed_at = now
         await self._session.flush()
 
     async def purge_text(self, older_than: datetime) -> int:

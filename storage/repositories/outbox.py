@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
 from storage.crypto import IdentityCipher, chat_namespace
-from storage.models import OutboxMessage, OutboxStatus, Priority
+from storage.models import OutboxAction, OutboxMessage, OutboxStatus, Priority
 
 _ERROR_LIMIT = 200
 
@@ -31,11 +31,17 @@ class QueuedFile:
 
 @dataclass(frozen=True, slots=True)
 class NewSend:
+    """A row to queue: a new message, or (EDIT/DELETE) a change to one another row sent."""
+
     transport: str
     chat_id: str
     text: str
     priority: Priority = Priority.CONVERSATION
     notice: bool = False
+    action: OutboxAction = OutboxAction.SEND
+    target_outbox_id: int | None = None
+    reply_to_outbox_id: int | None = None
+    reply_to_message_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,12 @@ class ClaimedSend:
     attempts: int
     created_at: datetime
     attachment: QueuedFile | None = None
+    action: OutboxAction = OutboxAction.SEND
+    # EDIT/DELETE: the platform id of the message to change, once the row that sent it has.
+    target_message_id: str | None = None
+    # The row the change is for failed or is gone, so there is nothing to change.
+    target_lost: bool = False
+    reply_to_message_id: str | None = None
 
 
 class OutboxRepository:
@@ -97,13 +109,17 @@ class OutboxRepository:
         if not sends:
             return []
         now = self._clock.now()
-        rows = [
+        rows: list[dict[str, object]] = [
             {
                 "transport": send.transport,
                 "chat_enc": self._cipher.encrypt(chat_namespace(send.transport), send.chat_id),
                 "text": send.text,
                 "buttons": [],
                 "notice": send.notice,
+                "action": send.action,
+                "target_outbox_id": send.target_outbox_id,
+                "reply_to_outbox_id": send.reply_to_outbox_id,
+                "reply_to_message_id": send.reply_to_message_id,
                 "priority": int(send.priority),
                 "status": OutboxStatus.PENDING,
                 "attempts": 0,
@@ -149,16 +165,40 @@ class OutboxRepository:
             .with_for_update(skip_locked=True)
         )
         rows = (await self._session.execute(query)).scalars().all()
+        referred = await self._sent_ids(
+            {ref for row in rows for ref in (row.target_outbox_id, row.reply_to_outbox_id) if ref}
+        )
         claimed = []
         for row in rows:
             row.status = OutboxStatus.SENDING
             row.lease_until = now + lease
             row.attempts += 1
-            claimed.append(self._to_claimed(row))
+            claimed.append(self._to_claimed(row, referred))
         await self._session.flush()
         return claimed
 
-    def _to_claimed(self, row: OutboxMessage) -> ClaimedSend:
+    async def _sent_ids(self, row_ids: set[int]) -> dict[int, tuple[OutboxStatus, str | None]]:
+        """Each referred row's status and the platform id it was sent as, in one query."""
+        if not row_ids:
+            return {}
+        result = await self._session.execute(
+            select(
+                OutboxMessage.id, OutboxMessage.status, OutboxMessage.transport_message_id
+            ).where(OutboxMessage.id.in_(row_ids))
+        )
+        return {row_id: (OutboxStatus(status), sent) for row_id, status, sent in result.all()}
+
+    def _to_claimed(
+        self, row: OutboxMessage, referred: dict[int, tuple[OutboxStatus, str | None]]
+    ) -> ClaimedSend:
+        target_status, target_id = (
+            referred.get(row.target_outbox_id, (OutboxStatus.FAILED, None))
+            if row.target_outbox_id is not None
+            else (None, None)
+        )
+        reply_to = row.reply_to_message_id
+        if row.reply_to_outbox_id is not None:
+            reply_to = referred.get(row.reply_to_outbox_id, (None, None))[1] or reply_to
         buttons = tuple(
             tuple(QueuedButton(label=str(b["label"]), data=str(b["data"])) for b in line)
             for line in row.buttons
@@ -178,7 +218,55 @@ class OutboxRepository:
                 if row.attachment is not None
                 else None
             ),
+            action=OutboxAction(row.action),
+            target_message_id=target_id,
+            target_lost=target_status is OutboxStatus.FAILED,
+            reply_to_message_id=reply_to,
         )
+
+    async def revise_pending(self, send_id: int, text: str) -> bool:
+        """Change the text of a row not yet sent; False when it is already on its way."""
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == send_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(text=text)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def forget_chat(self, transport: str, chat_id: str | None) -> int:
+        """Delete every row addressed to one chat, sent or not (a person asked to be forgotten).
+
+        Chat ids are encrypted with a fresh nonce each, so rows are found by decrypting; this
+        walks the transport's unsent rows in pages (a sent row keeps no address) and is meant
+        for rare erasures, not hot paths.
+        """
+        if chat_id is None:
+            return 0
+        namespace = chat_namespace(transport)
+        doomed: list[int] = []
+        last = 0
+        while True:
+            page = (
+                await self._session.execute(
+                    select(OutboxMessage.id, OutboxMessage.chat_enc)
+                    .where(
+                        OutboxMessage.transport == transport,
+                        OutboxMessage.status != OutboxStatus.SENT,
+                        OutboxMessage.id > last,
+                    )
+                    .order_by(OutboxMessage.id)
+                    .limit(1000)
+                )
+            ).all()
+            if not page:
+                break
+            last = page[-1][0]
+            doomed += [i for i, blob in page if self._cipher.decrypt(namespace, blob) == chat_id]
+        for start in range(0, len(doomed), 500):
+            await self._session.execute(
+                delete(OutboxMessage).where(OutboxMessage.id.in_(doomed[start : start + 500]))
+            )
+        return len(doomed)
 
     async def mark_sent(self, send_id: int, transport_message_id: str | None) -> None:
         row = await self._require(send_id)
@@ -188,7 +276,10 @@ class OutboxRepository:
         row.lease_until = None
         row.last_error = None
         row.text = None
+        row.buttons = []  # labels can hold names (pseudonym suggestions)
         row.attachment = None
+        # Nothing needs the address once sent: an edit later carries its own.
+        row.chat_enc = b""
         await self._session.flush()
 
     async def mark_retry(self, send_id: int, *, not_before: datetime, error: str) -> None:

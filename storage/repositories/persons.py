@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -62,9 +64,26 @@ class PersonRepository:
             return None
         return self._cipher.decrypt(chat_namespace(person.transport), person.dm_chat_enc)
 
+    async def erase(self, person: Person, now: datetime) -> None:
+        """A tombstone: the row keeps its id for counts, and nothing that identifies anyone."""
+        person.external_id_hash = f"erased:{person.id}"
+        person.external_id_enc = b""
+        person.dm_chat_enc = None
+        person.language = None
+        person.is_admin = False
+        person.active_group_id = None
+        person.erased_at = now
+        await self._session.flush()
+
     async def set_language(self, person: Person, language: str | None) -> None:
         person.language = language
         await self._session.flush()
+
+    async def admins(self) -> list[Person]:
+        result = await self._session.execute(
+            select(Person).where(Person.is_admin.is_(True)).order_by(Person.id)
+        )
+        return list(result.scalars())
 
     async def set_admin(self, person: Person, is_admin: bool) -> None:
         person.is_admin = is_admin

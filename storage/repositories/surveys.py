@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -56,6 +56,13 @@ class SurveyRepository:
             .order_by(SurveyResponse.id)
         )
         return list(result.scalars())
+
+    async def erase_comments(self, membership_id: int) -> None:
+        await self._session.execute(
+            update(SurveyResponse)
+            .where(SurveyResponse.membership_id == membership_id)
+            .values(comment=None)
+        )
 
     async def delete_for_membership(self, membership_id: int) -> int:
         result = await self._session.execute(

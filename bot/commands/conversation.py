@@ -1,0 +1,209 @@
+"""What members write: free text goes to their group through the relay; edits and removals
+follow it to every copy. A message written while the group is closed waits for its author
+to choose: deliver it at the next opening, or drop it."""
+
+from __future__ import annotations
+
+from bot.commands import ButtonRoute, Command, Context, Reply
+from bot.commands.join import typed_name
+from bot.commands.reach import when_local
+from bot.i18n import N_
+from bot.ports import Button
+from groups.enrolment import Step
+from groups.relay import Outcome, Posted, Relay, Source, relay_groups
+from storage.models import Group, Membership, Message, MessageState
+
+CLOSED_PREFIX = "cl"
+
+
+def _relay(ctx: Context) -> Relay:
+    return Relay(ctx.tx, ctx.catalogues.translator)
+
+
+def _source(ctx: Context) -> Source | None:
+    event = ctx.event
+    if event.message_id is None:
+        return None
+    return Source(event.transport, event.chat.chat_id, event.message_id)
+
+
+async def _where(ctx: Context) -> tuple[Group, Membership] | list[Reply]:
+    """The group this person's text is for, or the replies that ask them to choose."""
+    _ = ctx.t.gettext
+    memberships = await ctx.tx.memberships.for_person(ctx.person.id)
+    groups = await ctx.tx.groups.get_many(m.group_id for m in memberships)
+    candidates = relay_groups(memberships, groups)
+    reply_to = ctx.event.reply_to_message_id
+    if reply_to is not None and len(candidates) > 1:
+        for membership in candidates:
+            replied = await ctx.tx.messages.received_as(membership.id, reply_to)
+            if replied is not None:
+                return groups[membership.group_id], membership
+    if ctx.person.active_group_id is not None and len(candidates) > 1:
+        candidates = [
+            m for m in candidates if m.group_id == ctx.person.active_group_id
+        ] or candidates
+    if len(candidates) == 1:
+        return groups[candidates[0].group_id], candidates[0]
+    if not candidates:
+        return [
+            Reply(
+                _(
+                    "You are not in a group yet. To join, open the invite link your group's "
+                    "facilitator gave you. {help} shows what I can do.",
+                    help=ctx.command("help"),
+                )
+            )
+        ]
+    rows = tuple((Button(groups[m.group_id].name, f"g:{m.group_id}"),) for m in candidates)
+    return [
+        Reply(
+            _("You are in several groups. Which one should your messages go to?"),
+            buttons=rows,
+        )
+    ]
+
+
+async def on_text(ctx: Context) -> list[Reply]:
+    draft = await ctx.tx.joining.draft(ctx.person.id)
+    if draft is not None and draft.step == Step.NAME and ctx.event.media is None:
+        return await typed_name(ctx, draft)
+    source = _source(ctx)
+    where = await _where(ctx)
+    if isinstance(where, list) or source is None:
+        return where if isinstance(where, list) else []
+    group, membership = where
+    posted = await _relay(ctx).post(
+        group,
+        membership,
+        ctx.event.text or "",
+        source,
+        now=ctx.services.clock.now(),
+        reply_to=ctx.event.reply_to_message_id,
+        media=ctx.event.media,
+    )
+    return _answer(ctx, group, posted)
+
+
+def _answer(ctx: Context, group: Group, posted: Posted) -> list[Reply]:
+    _ = ctx.t.gettext
+    match posted.outcome:
+        case Outcome.SENT:
+            return []
+        case Outcome.CLOSED if posted.message is not None:
+            text = (
+                _(
+                    "The group is closed now; it opens {when}.",
+                    when=when_local(ctx.language, group, posted.opens_at),
+                )
+                if posted.opens_at is not None
+                else _("The group is closed for now.")
+            )
+            mid = posted.message.id
+            buttons = (
+                (
+                    Button(_("Send it when the group opens"), f"{CLOSED_PREFIX}:later:{mid}"),
+                    Button(_("Don't send it"), f"{CLOSED_PREFIX}:drop:{mid}"),
+                ),
+            )
+            return [Reply(text + " " + _("I kept your message. Shall I send it then?"), buttons)]
+        case Outcome.ENDED:
+            return [Reply(_("This group has ended, so your message was not sent."))]
+        case Outcome.MUTED:
+            return [Reply(_("A moderator has paused your messages for now, so this was not sent."))]
+        case Outcome.ROOM_MODE:
+            return [Reply(_("This group talks in its own room; write there."))]
+        case Outcome.MEDIA_OFF:
+            return [Reply(_("Only text can be sent to this group. Your file was not sent."))]
+        case Outcome.MEDIA_HELD:
+            return [Reply(_("Files are checked by a moderator first. Yours waits for review."))]
+    return []
+
+
+async def closed_pressed(ctx: Context, payload: str) -> list[Reply]:
+    _ = ctx.t.gettext
+    choice, _sep, message_id = payload.partition(":")
+    message = await ctx.tx.messages.get(int(message_id)) if message_id.isdigit() else None
+    membership = await ctx.tx.memberships.get(message.membership_id) if message else None
+    if (
+        message is None
+        or membership is None
+        or membership.person_id != ctx.person.id
+        or message.state is not MessageState.CLOSED
+    ):
+        return [Reply(_("That button is no longer in use."))]
+    group = await ctx.tx.groups.get(message.group_id)
+    if group is None:
+        return [Reply(_("That button is no longer in use."))]
+    if choice == "drop":
+        await ctx.tx.messages.drop(message)
+        return [Reply(_("Alright, I deleted it."))]
+    opens = await _relay(ctx).choose_later(message, group, ctx.services.clock.now())
+    if opens is None:
+        return [Reply(_("I'll send it as soon as the group opens again."))]
+    return [Reply(_("I'll send it {when}.", when=when_local(ctx.language, group, opens)))]
+
+
+async def _own_message(
+    ctx: Context, message_id: str | None
+) -> tuple[Group, Membership, Message] | None:
+    if message_id is None:
+        return None
+    source = Source(ctx.event.transport, ctx.event.chat.chat_id, message_id)
+    message = await ctx.tx.messages.find_by_source(source.transport, source.chat_id, message_id)
+    if message is None:
+        return None
+    membership = await ctx.tx.memberships.get(message.membership_id)
+    group = await ctx.tx.groups.get(message.group_id)
+    if membership is None or group is None or membership.person_id != ctx.person.id:
+        return None
+    return group, membership, message
+
+
+async def on_edit(ctx: Context) -> list[Reply]:
+    """The author edited their message: the new text reaches every copy."""
+    found = await _own_message(ctx, ctx.event.message_id)
+    if found is None or ctx.event.text is None:
+        return []
+    group, membership, message = found
+    await _relay(ctx).edit(group, membership, message, ctx.event.text)
+    return []
+
+
+async def on_delete(ctx: Context) -> list[Reply]:
+    """The author deleted their message: every copy becomes a short note."""
+    found = await _own_message(ctx, ctx.event.message_id)
+    if found is None:
+        return []
+    group, membership, message = found
+    await _relay(ctx).remove(group, membership, message)
+    return []
+
+
+async def remove(ctx: Context, args: str) -> list[Reply]:
+    """`/remove` as a reply to one's own message (platforms that don't report deletions)."""
+    _ = ctx.t.gettext
+    found = await _own_message(ctx, ctx.event.reply_to_message_id)
+    if found is None:
+        return [
+            Reply(
+                _(
+                    "Reply to your own message with {remove} to remove it from the group.",
+                    remove=ctx.command("remove"),
+                )
+            )
+        ]
+    group, membership, message = found
+    if not await _relay(ctx).remove(group, membership, message):
+        return [Reply(_("That message is already removed."))]
+    return [Reply(_("Removed. The others now see a note in its place."))]
+
+
+COMMANDS = [
+    Command(
+        {"en": "remove", "fi": "poista", "sv": "radera"},
+        N_("remove your message (as a reply to it)"),
+        remove,
+    ),
+]
+BUTTONS = [ButtonRoute(CLOSED_PREFIX, closed_pressed)]

@@ -1,0 +1,236 @@
+"""Members join by code and talk through the relay, seen by each other only as pseudonyms."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.transports.memory import MemoryTransport
+from storage.models import Membership, MembershipStatus, Message, MessageState
+from tests.harness import Harness
+from tests.joining import STAFF_ROOM, join, joinable_group, last, press_shown
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+PEOPLE = [f"tg-10{n:02d}" for n in range(1, 10)]  # platform ids; nobody may ever see these
+
+
+def start_week(h: Harness) -> date:
+    h.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=HELSINKI))
+    return date(2027, 1, 12)
+
+
+def copies(h: Harness, person: str) -> list[str]:
+    return [m.text for m in h.transport.inbox(person) if not m.deleted]
+
+
+async def test_eight_join_talk_reply_edit_delete_and_a_ninth_waits(harness: Harness) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h), capacity=8)
+    names = {}
+    for person in PEOPLE[:8]:
+        names[person] = await join(h, person, group.code, pick=0)
+        assert "Tervetuloa" in last(h.transport, person).text
+    assert len({n.casefold() for n in names.values()}) == 8, "pseudonyms are unique"
+
+    ninth = PEOPLE[8]
+    h.transport.say(ninth, f"/start {group.code}")
+    await h.settle()
+    await press_shown(h, ninth, "j:ok")  # offered as "join the waiting list"
+    await press_shown(h, ninth, "j:n:1")
+    answer = await press_shown(h, ninth, "j:l:fi")
+    assert "jonossa" in answer[-1] or "jono" in answer[-1].casefold()
+
+    # Aino's message reaches the seven others and the facilitators' room, under her pseudonym.
+    first, second, third = PEOPLE[:3]
+    said = h.transport.say(first, "Hei kaikki, mukava olla täällä")
+    await h.settle()
+    line = f"{names[first]}: Hei kaikki, mukava olla täällä"
+    for person in PEOPLE[1:8]:
+        assert copies(h, person)[-1] == line
+    assert h.transport.received[STAFF_ROOM][-1].text == line
+    assert line not in copies(h, first), "the author gets no copy of their own message"
+    assert not any(line == text for text in copies(h, ninth)), "the waiting list hears nothing"
+
+    # A reply points at each reader's own copy; the author's is their original message.
+    bos_copy = last(h.transport, second)
+    h.transport.say(second, "Samoin!", reply_to=bos_copy.message_id)
+    await h.settle()
+    to_first = last(h.transport, first)
+    assert to_first.text == f"{names[second]}: Samoin!"
+    assert to_first.reply_to == said.message_id
+    thirds_copy_of_first = next(m for m in h.transport.inbox(third) if m.text == line)
+    assert last(h.transport, third).reply_to == thirds_copy_of_first.message_id
+
+    # An edit reaches every copy; a removal leaves a short note in each.
+    h.transport.edit_own(first, said.message_id or "", "Hei kaikki!")
+    await h.settle()
+    for person in PEOPLE[1:8]:
+        edited = next(m for m in h.transport.inbox(person) if m.edits and line in m.edits)
+        assert edited.text == f"{names[first]}: Hei kaikki!"
+    h.transport.delete_own(first, said.message_id or "")
+    await h.settle()
+    note = h.app.catalogues.translator("fi").gettext("(message removed)")
+    for person in PEOPLE[1:8]:
+        assert f"{names[first]}: {note}" in copies(h, person)
+    async with h.app.store.transaction() as tx:
+        message = (await tx.session.execute(select(Message).order_by(Message.id))).scalars().first()
+        assert message is not None and message.state is MessageState.REMOVED
+        assert message.text is None
+
+    # Nobody's platform id ever reaches another member or the staff room.
+    for chat, received in h.transport.received.items():
+        owner = chat.removeprefix("dm:")
+        for item in received:
+            for person in PEOPLE:
+                if person != owner:
+                    assert person not in item.text
+
+    # The fifth member leaves; the ninth is offered the place and takes it.
+    leaver = PEOPLE[4]
+    h.transport.say(leaver, "/poistu")
+    await h.settle()
+    leave_button = last(h.transport, leaver).button_data()[0]
+    await press_shown(h, leaver, leave_button)
+    offer = last(h.transport, ninth)
+    taking = [d for d in offer.button_data() if d.startswith("wl:yes:")]
+    assert taking, f"the ninth was not offered the place: {offer.text}"
+    welcome = await press_shown(h, ninth, taking[0])
+    assert "Tervetuloa" in welcome[-1]
+    h.transport.say(second, "Tervetuloa uusi!")
+    await h.settle()
+    assert copies(h, ninth)[-1].endswith(": Tervetuloa uusi!")
+    assert not copies(h, leaver)[-1].endswith("Tervetuloa uusi!")
+
+
+async def test_a_member_on_another_transport_shares_the_group(harness: Harness) -> None:
+    h = harness
+    other = MemoryTransport("chat2")
+    h.app.transports.add(other)
+    await other.start(h.app.handle, _Cursors())
+    try:
+        group = await joinable_group(h.app, h.transport, start_week(h))
+        aino = await join(h, "aino", group.code)
+        await _settle_both(h, other)
+        other.say("bo", f"/start {group.code}")
+        await _settle_both(h, other)
+        for data in ("j:ok", "j:n:0"):
+            other.press("bo", data)
+            await _settle_both(h, other)
+        bo = other.inbox("bo")[-2].buttons[0][0].label  # the first suggestion, pressed above
+        other.press("bo", "j:l:sv")
+        await _settle_both(h, other)
+        assert other.texts("bo")[-1].startswith("Välkommen")
+        h.transport.say("aino", "Hej från Telegram")
+        await _settle_both(h, other)
+        assert other.texts("bo")[-1] == f"{aino}: Hej från Telegram"
+        other.say("bo", "Hej från Matrix")
+        await _settle_both(h, other)
+        assert h.transport.texts("aino")[-1] == f"{bo}: Hej från Matrix"
+    finally:
+        await other.stop()
+
+
+class _Cursors:
+    def __init__(self) -> None:
+        self.saved: dict[str, str] = {}
+
+    async def load(self, transport: str) -> str | None:
+        return self.saved.get(transport)
+
+    async def save(self, transport: str, cursor: str) -> None:
+        self.saved[transport] = cursor
+
+
+async def _settle_both(h: Harness, other: MemoryTransport) -> None:
+    await other.wait_idle()
+    await h.settle()
+    await h.app.sender.drain()
+
+
+async def test_a_closed_group_keeps_a_message_for_its_next_opening(harness: Harness) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h), open_policy="sessions")
+    await join(h, "aino", group.code)
+    bo = await join(h, "bo", group.code, pick=1)
+    h.transport.say("bo", "Kirjoitan tämän jo etukäteen")
+    await h.settle()
+    closed = last(h.transport, "bo")
+    later = [d for d in closed.button_data() if d.startswith("cl:later:")]
+    assert later and "12.1.2027" in closed.text, closed.text
+    await press_shown(h, "bo", later[0])
+    assert not any("etukäteen" in t for t in copies(h, "aino"))
+
+    h.clock.set(datetime(2027, 1, 12, 18, 0, 1, tzinfo=HELSINKI))
+    await h.settle()
+    assert f"{bo}: Kirjoitan tämän jo etukäteen" in copies(h, "aino")
+
+    # Dropping instead: the message is gone, not delivered.
+    h.clock.set(datetime(2027, 1, 13, 12, 0, tzinfo=HELSINKI))
+    h.transport.say("bo", "Tätä en lähetäkään")
+    await h.settle()
+    drop = [d for d in last(h.transport, "bo").button_data() if d.startswith("cl:drop:")]
+    await press_shown(h, "bo", drop[0])
+    async with h.app.store.transaction() as tx:
+        texts = (await tx.session.execute(select(Message.text))).scalars().all()
+    assert "Tätä en lähetäkään" not in texts
+
+
+async def test_wrong_codes_are_rate_limited_per_person(harness: Harness) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h))
+    for attempt in range(5):
+        answer = await h.says("arvaaja", f"/join {'x' * 19}{attempt}")
+        assert "en tunnista" in answer[-1].casefold() or "koodi" in answer[-1].casefold()
+    refused = await h.says("arvaaja", f"/join {group.code}")
+    assert "15" in refused[-1], refused
+    h.clock.advance(timedelta(minutes=16))
+    accepted = await h.says("arvaaja", f"/join {group.code}")
+    assert "j:ok" in last(h.transport, "arvaaja").button_data(), accepted
+
+
+async def test_an_age_band_outside_the_limits_is_turned_away_and_nothing_kept(
+    harness: Harness,
+) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h), age=(16, 29))
+    h.transport.say("nuori", f"/start {group.code}")
+    await h.settle()
+    await press_shown(h, "nuori", "j:ok")
+    assert "j:age:u16" in last(h.transport, "nuori").button_data()
+    await press_shown(h, "nuori", "j:age:u16")
+    async with h.app.store.transaction() as tx:
+        person = await tx.persons.find(h.transport.name, "nuori")
+        assert person is not None
+        assert await tx.joining.draft(person.id) is None
+        assert await tx.memberships.for_person(person.id, active_only=False) == []
+    h.transport.say("toinen", f"/start {group.code}")
+    await h.settle()
+    await press_shown(h, "toinen", "j:ok")
+    await press_shown(h, "toinen", "j:age:18-22")
+    assert any(d.startswith("j:n:") for d in last(h.transport, "toinen").button_data())
+
+
+async def test_a_custom_pseudonym_is_checked_and_names_stay_unique(harness: Harness) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h))
+    assert await join(h, "aino", group.code, pick="Revontuli") == "Revontuli"
+    h.transport.say("bo", f"/start {group.code}")
+    await h.settle()
+    await press_shown(h, "bo", "j:ok")
+    for bad in ("Kettu 0401234567", "revontuli", "Ohjaaja"):
+        h.transport.say("bo", bad)
+        await h.settle()
+        assert any(d.startswith("j:n:") for d in last(h.transport, "bo").button_data()), bad
+    async with h.app.store.transaction() as tx:
+        members = (await tx.session.execute(select(Membership))).scalars().all()
+    assert [m.pseudonym for m in members if m.status is MembershipStatus.ACTIVE] == [
+        "Sanna",
+        "Revontuli",
+    ]
+    # Cancelling keeps nothing.
+    await press_shown(h, "bo", "j:no")
+    async with h.app.store.transaction() as tx:
+        person = await tx.persons.find(h.transport.name, "bo")
+        assert person is not None and await tx.joining.draft(person.id) is None
