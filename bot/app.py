@@ -30,6 +30,7 @@ from bot.i18n import Catalogues
 from bot.logs import get_logger
 from bot.outbound import OutboundSender, RetryPolicy
 from bot.ports import Inbound, Transport, TransportSet
+from bot.room_rights import RoomRights
 from bot.scheduler import PromptScheduler
 from groups.enrolment import Limits
 from groups.firing import Grace, ProgrammeCache, PromptFirer
@@ -134,6 +135,7 @@ def build_app(
             max_seconds=settings.outbound.retry_max_seconds,
             give_up_after=timedelta(hours=settings.outbound.give_up_after_hours),
         ),
+        on_refused=RoomRights(store, clock, catalogues).refused,
     )
     snapshots = ProgrammeCache()
     firer = PromptFirer(
@@ -206,6 +208,7 @@ def build_app(
         on_text=conversation.on_text,
         on_edit=conversation.on_edit,
         on_delete=conversation.on_delete,
+        on_room=conversation.on_room,
         on_queued=sender.wake,
     )
     return App(

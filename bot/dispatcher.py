@@ -58,6 +58,7 @@ class Dispatcher:
         on_text: TextHandler = guide_to_join,
         on_edit: TextHandler = ignore,
         on_delete: TextHandler = ignore,
+        on_room: TextHandler = ignore,
         on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
@@ -68,6 +69,7 @@ class Dispatcher:
         self._on_text = on_text
         self._on_edit = on_edit
         self._on_delete = on_delete
+        self._on_room = on_room
         self._on_queued = on_queued
 
     @property
@@ -155,7 +157,7 @@ class Dispatcher:
                 return [self._unknown_command(ctx, name)]
             return await command.handler(ctx, args)
         if not event.is_private:
-            return []
+            return await self._on_room(ctx)
         return await self._on_text(ctx)
 
     def _unknown_command(self, ctx: Context, name: str) -> Reply:

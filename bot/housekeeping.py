@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.commands.reach import queue_offer
-from bot.i18n import Catalogues
+from bot.commands.reach import queue_offer, tell_member
+from bot.i18n import N_, Catalogues
 from bot.logs import get_logger
 from groups import enrolment
 from groups.enrolment import Limits
@@ -21,6 +21,11 @@ from storage.clock import Clock
 from storage.store import Store
 
 log = get_logger(__name__)
+
+OFFER_LAPSED = N_(
+    "The time to take your place in {name} ran out, so the place went to the next person. "
+    "You can join the waiting list again with the invite link."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,11 @@ class Housekeeping:
         async with self._store.transaction() as tx:
             lapsed = await enrolment.lapsed_offers(tx, now)
             groups = await tx.groups.get_many(m.group_id for m in lapsed)
+            for membership in lapsed:
+                group = groups[membership.group_id]
+                await tell_member(
+                    tx, self._catalogues, membership, group, OFFER_LAPSED, name=group.name
+                )
             for group in groups.values():
                 for membership in await enrolment.offer_free_seats(tx, group, now, self._limits):
                     offered += await queue_offer(tx, self._catalogues, membership, group)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -50,8 +51,15 @@ class RetryPolicy:
 
 class OutboundSender:
     def __init__(
-        self, store: Store, transports: TransportSet, clock: Clock, policy: RetryPolicy
+        self,
+        store: Store,
+        transports: TransportSet,
+        clock: Clock,
+        policy: RetryPolicy,
+        *,
+        on_refused: Callable[[ClaimedSend], Awaitable[None]] | None = None,
     ) -> None:
+        self._on_refused = on_refused
         self._store = store
         self._transports = transports
         self._clock = clock
@@ -169,6 +177,8 @@ class OutboundSender:
                 await transport.delete(sent)
         except SendError as exc:
             await self._settle_failure(send, exc.reason, exc.permanent, exc.retry_after)
+            if exc.permanent and send.action is OutboxAction.DELETE and self._on_refused:
+                await self._on_refused(send)
             return
         except Exception as exc:
             await self._settle_failure(send, type(exc).__name__, False, None)

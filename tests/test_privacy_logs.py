@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.logs import QUIET_LIBRARIES, JsonFormatter, TextFormatter, configure_logging
 from bot.ports import SendError
 from tests.harness import Harness
+from tests.joining import join, joinable_group
 
 
 @pytest.fixture(autouse=True)
@@ -89,3 +91,29 @@ def test_a_library_logged_exception_shows_its_type_and_frames_not_its_message() 
         rendered = formatter.format(record)
         assert "RuntimeError (message withheld)" in rendered
         assert "salainen" not in rendered and PLATFORM_ID not in rendered
+
+
+async def test_logs_of_joining_and_relaying_hold_no_text_pseudonym_or_id(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure_logging("DEBUG", "text")
+    caplog.set_level(logging.DEBUG)
+    harness.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=UTC))
+    group = await joinable_group(harness.app, harness.transport, date(2027, 1, 12))
+    await join(harness, PLATFORM_ID, group.code, pick="Salanimi")
+    await join(harness, "telegram-user-11223344", group.code, pick=1)
+    said = harness.transport.say(PLATFORM_ID, SECRET_TEXT)
+    await harness.settle()
+    harness.transport.edit_own(PLATFORM_ID, said.message_id or "", f"{SECRET_TEXT} (muokattu)")
+    await harness.settle()
+    harness.transport.delete_own(PLATFORM_ID, said.message_id or "")
+    await harness.settle()
+    await harness.says(PLATFORM_ID, "/forgetme")
+    await harness.presses(PLATFORM_ID, "fg:yes")
+
+    rendered = [JsonFormatter().format(r) for r in caplog.records]
+    rendered += [TextFormatter().format(r) for r in caplog.records]
+    assert any("outbound.changed" in line for line in rendered), "edits were sent"
+    for line in rendered:
+        for secret in (PLATFORM_ID, "11223344", "Salanimi", "salainen", group.code):
+            assert secret not in line

@@ -234,3 +234,38 @@ async def test_a_custom_pseudonym_is_checked_and_names_stay_unique(harness: Harn
     async with h.app.store.transaction() as tx:
         person = await tx.persons.find(h.transport.name, "bo")
         assert person is not None and await tx.joining.draft(person.id) is None
+
+
+async def test_an_offer_not_taken_in_time_goes_to_the_next_person(harness: Harness) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h), capacity=1)
+    await join(h, "aino", group.code)
+    await join(h, "bo", group.code, pick=1)
+    await join(h, "chris", group.code, pick=2)
+    h.transport.say("aino", "/leave")
+    await h.settle()
+    await press_shown(h, "aino", last(h.transport, "aino").button_data()[0])
+    assert any(d.startswith("wl:yes:") for d in last(h.transport, "bo").button_data())
+    assert not any(d.startswith("wl:") for d in last(h.transport, "chris").button_data())
+
+    h.clock.advance(timedelta(hours=49))  # Bo never answers
+    housekeeping = h.app.scheduler.housekeeping
+    assert housekeeping is not None
+    await housekeeping.run()
+    await h.settle()
+    assert "Iltapiiri" in h.transport.texts("bo")[-1]
+    taking = [d for d in last(h.transport, "chris").button_data() if d.startswith("wl:yes:")]
+    assert taking, "the place moved on to Chris"
+    stale = [d for d in h.transport.inbox("bo")[-2].button_data() if d.startswith("wl:yes:")]
+    late = await press_shown_anyway(h, "bo", stale[0])
+    assert late and "Tervetuloa" not in late[-1]
+    welcome = await press_shown(h, "chris", taking[0])
+    assert "Tervetuloa" in welcome[-1]
+
+
+async def press_shown_anyway(h: Harness, person: str, data: str) -> list[str]:
+    """Press a button from an older message (a person scrolling back)."""
+    before = len(h.transport.inbox(person))
+    h.transport.press(person, data)
+    await h.settle()
+    return [m.text for m in h.transport.inbox(person)[before:]]

@@ -8,9 +8,10 @@ from bot.commands import ButtonRoute, Command, Context, Reply
 from bot.commands.join import typed_name
 from bot.commands.reach import when_local
 from bot.i18n import N_
-from bot.ports import Button
+from bot.ports import Button, ChatRef
 from groups.enrolment import Step
 from groups.relay import Outcome, Posted, Relay, Source, relay_groups
+from groups.room import RoomOutcome, room_message
 from storage.models import Group, Membership, Message, MessageState
 
 CLOSED_PREFIX = "cl"
@@ -197,6 +198,39 @@ async def remove(ctx: Context, args: str) -> list[Reply]:
     if not await _relay(ctx).remove(group, membership, message):
         return [Reply(_("That message is already removed."))]
     return [Reply(_("Removed. The others now see a note in its place."))]
+
+
+async def on_room(ctx: Context) -> list[Reply]:
+    """A message in a group's platform room (room mode): recorded, and removed if the group
+    does not allow it, with the reason told to its author privately."""
+    event = ctx.event
+    if event.message_id is None:
+        return []
+    posted = await room_message(
+        ctx.tx,
+        ctx.person,
+        transport=event.transport,
+        room_id=event.chat.chat_id,
+        message_id=event.message_id,
+        text=event.text,
+        media=event.media,
+        words=ctx.services.words,
+        rng=ctx.services.rng,
+    )
+    if posted.outcome is not RoomOutcome.REMOVED_MEDIA or posted.group is None:
+        return []
+    dm = ctx.tx.persons.dm_chat(ctx.person)
+    if dm is None:  # never wrote to the bot privately: say it in the room, naming no one
+        return [Reply(ctx.t.gettext("Only text can be shared in this group; a file was removed."))]
+    return [
+        Reply(
+            ctx.t.gettext(
+                "I removed the file you shared in {group}: the group takes only text.",
+                group=posted.group.name,
+            ),
+            chat=ChatRef(event.transport, dm),
+        )
+    ]
 
 
 COMMANDS = [

@@ -36,6 +36,24 @@ async def notify_staff(
     )
 
 
+async def tell_member(
+    tx: Transaction,
+    catalogues: Catalogues,
+    membership: Membership,
+    group: Group,
+    message: str,
+    **params: object,
+) -> bool:
+    """A notice to one member in their private chat, in their language; False if unreachable."""
+    person = await tx.persons.get(membership.person_id)
+    chat = tx.persons.dm_chat(person) if person else None
+    if person is None or chat is None:
+        return False
+    t = catalogues.translator(reader_language(group, membership, person))
+    await tx.outbox.enqueue(person.transport, chat, t.gettext(message, **params), notice=True)
+    return True
+
+
 async def queue_offer(
     tx: Transaction, catalogues: Catalogues, membership: Membership, group: Group
 ) -> bool:

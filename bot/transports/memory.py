@@ -58,6 +58,8 @@ class MemoryTransport:
         self.received: dict[str, list[Received]] = {}
         self.failures: list[SendError] = []
         self.processed_through = 0
+        # Rooms where the bot is not allowed to remove messages (it is not an admin there).
+        self.no_rights_in: set[str] = set()
 
     # --- the platform side, for tests -------------------------------------------------------
 
@@ -94,6 +96,26 @@ class MemoryTransport:
                 text=text,
                 message_id=f"in-{next(self._ids)}",
                 reply_to_message_id=reply_to,
+                media=media,
+            )
+        )
+
+    def say_in_room(
+        self, user_id: str, room_id: str, text: str | None, *, media: str | None = None
+    ) -> Inbound:
+        """The person writes in a shared room; everyone in it sees the message."""
+        message_id = f"in-{next(self._ids)}"
+        self.received.setdefault(room_id, []).append(Received(message_id, text or f"[{media}]"))
+        return self.inject(
+            Inbound(
+                transport=self.name,
+                event_id=f"ev-{next(self._ids)}",
+                kind=InboundKind.MESSAGE,
+                sender=self.user(user_id),
+                chat=ChatRef(self.name, room_id),
+                is_private=False,
+                text=text,
+                message_id=message_id,
                 media=media,
             )
         )
@@ -210,6 +232,8 @@ class MemoryTransport:
         item.text = text
 
     async def delete(self, sent: SentMessage) -> None:
+        if sent.chat.chat_id in self.no_rights_in:
+            raise SendError("not enough rights to delete messages", permanent=True)
         self._find(sent).deleted = True
 
 

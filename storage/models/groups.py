@@ -109,6 +109,8 @@ class RoomBinding(Base):
     transport: Mapped[str] = mapped_column(String(20))
     room_hash: Mapped[str] = mapped_column(String(64))
     room_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    # When the facilitators were told the bot lacks the rights it needs here (told once).
+    rights_warned_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 

@@ -62,6 +62,8 @@ class OutboxMessage(Base):
     )
     # EDIT and DELETE act on the message another row sent; resolved when this row is sent.
     target_outbox_id: Mapped[int | None]
+    # Or a platform message Piiri did not send (a member's message removed from a room).
+    target_message_id: Mapped[str | None] = mapped_column(String(128))
     # A reply: to the message another row sent, or to a platform message id in the same chat.
     reply_to_outbox_id: Mapped[int | None]
     reply_to_message_id: Mapped[str | None] = mapped_column(String(128))

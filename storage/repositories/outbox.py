@@ -40,6 +40,7 @@ class NewSend:
     notice: bool = False
     action: OutboxAction = OutboxAction.SEND
     target_outbox_id: int | None = None
+    target_message_id: str | None = None
     reply_to_outbox_id: int | None = None
     reply_to_message_id: str | None = None
 
@@ -118,6 +119,7 @@ class OutboxRepository:
                 "notice": send.notice,
                 "action": send.action,
                 "target_outbox_id": send.target_outbox_id,
+                "target_message_id": send.target_message_id,
                 "reply_to_outbox_id": send.reply_to_outbox_id,
                 "reply_to_message_id": send.reply_to_message_id,
                 "priority": int(send.priority),
@@ -196,6 +198,8 @@ class OutboxRepository:
             if row.target_outbox_id is not None
             else (None, None)
         )
+        if row.target_message_id is not None:
+            target_status, target_id = OutboxStatus.SENT, row.target_message_id
         reply_to = row.reply_to_message_id
         if row.reply_to_outbox_id is not None:
             reply_to = referred.get(row.reply_to_outbox_id, (None, None))[1] or reply_to

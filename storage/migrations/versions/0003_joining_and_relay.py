@@ -104,6 +104,9 @@ def upgrade() -> None:
     with op.batch_alter_table("memberships", schema=None) as batch_op:
         batch_op.add_column(sa.Column("offer_expires_at", UTC_TIME, nullable=True))
 
+    with op.batch_alter_table("room_bindings", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("rights_warned_at", UTC_TIME, nullable=True))
+
     with op.batch_alter_table("persons", schema=None) as batch_op:
         batch_op.add_column(sa.Column("active_group_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("erased_at", UTC_TIME, nullable=True))
@@ -128,6 +131,7 @@ def upgrade() -> None:
             sa.Column("action", sa.String(length=8), server_default="send", nullable=False)
         )
         batch_op.add_column(sa.Column("target_outbox_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("target_message_id", sa.String(length=128), nullable=True))
         batch_op.add_column(sa.Column("reply_to_outbox_id", sa.Integer(), nullable=True))
         batch_op.add_column(
             sa.Column("reply_to_message_id", sa.String(length=128), nullable=True)
@@ -142,6 +146,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbox_transport_message_id")
         batch_op.drop_column("reply_to_message_id")
         batch_op.drop_column("reply_to_outbox_id")
+        batch_op.drop_column("target_message_id")
         batch_op.drop_column("target_outbox_id")
         batch_op.drop_column("action")
 
@@ -155,6 +160,9 @@ def downgrade() -> None:
         batch_op.drop_constraint("fk_persons_active_group_id_groups", type_="foreignkey")
         batch_op.drop_column("erased_at")
         batch_op.drop_column("active_group_id")
+
+    with op.batch_alter_table("room_bindings", schema=None) as batch_op:
+        batch_op.drop_column("rights_warned_at")
 
     with op.batch_alter_table("memberships", schema=None) as batch_op:
         batch_op.drop_column("offer_expires_at")

@@ -1,0 +1,148 @@
+"""Room mode: members sit in one platform room and see each other there; the bot posts the
+prompts, records each message (for counts, and for moderators to review), and removes what
+the group does not allow, telling the author privately why.
+
+The moderation pipeline (screening text) plugs in here; until then only the group's media
+rule removes anything.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from groups.enrolment import taken_names
+from groups.pseudonyms import WordLists, suggest
+from storage.models import (
+    Group,
+    GroupMode,
+    Membership,
+    MembershipStatus,
+    MessageState,
+    OutboxAction,
+    Person,
+    Priority,
+    RoomBinding,
+    RoomPurpose,
+)
+from storage.repositories import NewSend
+from storage.store import Transaction
+
+
+class RoomOutcome(enum.StrEnum):
+    NOT_A_GROUP_ROOM = "not_a_group_room"
+    RECORDED = "recorded"
+    REMOVED_MEDIA = "removed_media"
+    HELD_MEDIA = "held_media"
+
+
+@dataclass(frozen=True, slots=True)
+class RoomPosted:
+    outcome: RoomOutcome
+    group: Group | None = None
+    membership: Membership | None = None
+
+
+async def group_room(
+    tx: Transaction, transport: str, room_id: str
+) -> tuple[Group, RoomBinding] | None:
+    binding = await tx.groups.find_binding(transport, room_id)
+    if binding is None or binding.purpose is not RoomPurpose.ROOM:
+        return None
+    group = await tx.groups.get(binding.group_id)
+    if group is None or group.mode is not GroupMode.ROOM:
+        return None
+    return group, binding
+
+
+async def _member(
+    tx: Transaction, group: Group, person: Person, words: WordLists, rng: random.Random
+) -> Membership:
+    """Who wrote: a member of the group, enrolled quietly on first message in its room.
+
+    They show as themselves in the room; the pseudonym is what moderators and reports see.
+    """
+    membership = await tx.memberships.find(group.id, person.id)
+    if membership is not None:
+        if membership.status is not MembershipStatus.ACTIVE:
+            await tx.memberships.set_status(membership, MembershipStatus.ACTIVE)
+        return membership
+    taken = await taken_names(tx, group.id)
+    [name] = suggest(words, group.language, taken, rng, 1) or [f"#{len(taken) + 1}"]
+    return await tx.memberships.add(group.id, person.id, name)
+
+
+async def room_message(
+    tx: Transaction,
+    person: Person,
+    *,
+    transport: str,
+    room_id: str,
+    message_id: str,
+    text: str | None,
+    media: str | None,
+    words: WordLists,
+    rng: random.Random,
+) -> RoomPosted:
+    found = await group_room(tx, transport, room_id)
+    if found is None:
+        return RoomPosted(RoomOutcome.NOT_A_GROUP_ROOM)
+    group, _binding = found
+    membership = await _member(tx, group, person, words, rng)
+    held = media is not None and group.media_policy == "review"
+    removed = media is not None and not held
+    state = (
+        MessageState.BLOCKED if removed else MessageState.HELD if held else MessageState.ACCEPTED
+    )
+    message = await tx.messages.add(
+        group_id=group.id,
+        membership_id=membership.id,
+        text=text or "",
+        state=state,
+        source_transport=transport,
+        source_chat_id=room_id,
+        source_message_id=message_id,
+        media_kind=media,
+    )
+    if held:
+        await tx.reviews.open(
+            group_id=group.id,
+            message_id=message.id,
+            category="media",
+            severity="low",
+            action="flag",
+        )
+        return RoomPosted(RoomOutcome.HELD_MEDIA, group, membership)
+    if removed:
+        await tx.outbox.enqueue_many(
+            [
+                NewSend(
+                    transport,
+                    room_id,
+                    "",
+                    priority=Priority.URGENT,
+                    action=OutboxAction.DELETE,
+                    target_message_id=message_id,
+                )
+            ]
+        )
+        return RoomPosted(RoomOutcome.REMOVED_MEDIA, group, membership)
+    return RoomPosted(RoomOutcome.RECORDED, group, membership)
+
+
+async def warn_once_about_rights(
+    tx: Transaction, transport: str, room_id: str, now: datetime
+) -> Group | None:
+    """The group whose facilitators should now be told the bot cannot remove messages in its
+    room; None when it is not a group room or they were told already."""
+    found = await group_room(tx, transport, room_id)
+    if found is None:
+        return None
+    group, binding = found
+    if binding.rights_warned_at is not None:
+        return None
+    binding.rights_warned_at = now
+    await tx.session.flush()
+    return group
