@@ -19,6 +19,7 @@ from bot.commands import CommandRouter, Services, conversation
 from bot.commands import basic as basic_commands
 from bot.commands import facilitator as facilitator_commands
 from bot.commands import join as join_commands
+from bot.commands import members as members_commands
 from bot.commands import membership as membership_commands
 from bot.commands import newgroup as newgroup_commands
 from bot.commands import privacy as privacy_commands
@@ -181,6 +182,7 @@ def build_app(
         membership_commands,
         privacy_commands,
         facilitator_commands,
+        members_commands,
         newgroup_commands,
     )
     router = CommandRouter(

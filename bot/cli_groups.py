@@ -1,4 +1,4 @@
-"""`piiri group create|list|show|status|schedule|invite|revoke-invite|bind`: groups for admins.
+"""`piiri group create|list|show|status|schedule|rules|invite|revoke-invite|bind`: groups.
 
 Output is for people by default; `--json` prints stable JSON (a list of objects with an `id`,
 or one object) for scripts. Mistakes in the arguments are answered with what to write instead.
@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from bot import cli_group_rules
 from bot.cli_invites import UsageError, bind, check_invite_args, invite, revoke
 from bot.config import Settings
 from bot.i18n import Catalogues
@@ -25,6 +26,7 @@ from groups.lifecycle import GroupError, check_transition
 from groups.planning import NewGroup, check_zone, create_group
 from groups.programme_library import ProgrammeLibrary
 from groups.schedule import ScheduleError, Series, parse_dates, parse_every, parse_local
+from groups.settings import SettingError
 from groups.staff import StaffError
 from groups.timezones import utc_to_local
 from storage.clock import SystemClock
@@ -71,6 +73,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     schedule.add_argument("group", type=int, metavar="GROUP")
     schedule.add_argument("--ics", type=Path, metavar="FILE", help="write an iCalendar file")
     schedule.add_argument("--lang", default=None, choices=("fi", "sv", "en"))
+    cli_group_rules.add_parser(actions, common)
     invite = actions.add_parser("invite", parents=[common], help="make a code people join with")
     invite.add_argument("group", type=int, metavar="GROUP")
     invite.add_argument("--max-uses", type=int, metavar="N", help="default: no limit")
@@ -136,12 +139,14 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 return await _set_status(tx, group, GroupStatus(args.status))
             if args.group_command == "invite":
                 return await invite(tx, settings, group, args, valid_for)
+            if args.group_command == "rules":
+                return await cli_group_rules.run(tx, group, args)
             if args.group_command == "bind":
                 return await bind(tx, group, args)
             return await _schedule(tx, group, args)
     except GroupError as error:
         print(f"piiri: {error.render(english)}", file=sys.stderr)
-    except (ScheduleError, StaffError, UsageError, SchemaBehindError) as error:
+    except (ScheduleError, StaffError, UsageError, SettingError, SchemaBehindError) as error:
         print(f"piiri: {error}", file=sys.stderr)
     return EXIT_USAGE
 

@@ -296,3 +296,33 @@ def test_rooms_are_bound_once_and_a_relay_group_has_no_shared_room(
         (int(room), "room"),
     ]
     assert not any("abc" in json.dumps(e.details) or "-100" in json.dumps(e.details) for e in trail)
+
+
+def test_a_groups_rules_are_set_checked_and_audited(
+    configured: Path, database_url: str, secret_key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    group = new_group(capsys)
+    argv = ["group", "rules", group, "--capacity", "10", "--ages", "18-", "--open", "sessions"]
+    assert main([*argv, "--open-extra-hours", "2", "--media", "review"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"group {group}: capacity 10, ages 18-, open sessions + 2 h, media review"
+    )
+    for bad, message in (
+        (["--capacity", "0"], "capacity must be at least 1"),
+        (["--capacity", "many"], "--capacity takes a number or none"),
+        (["--ages", "29-16"], "the lowest age 29 is above the highest 16"),
+        (["--ages", "teen"], "are not like 16-29"),
+        (["--open-extra-hours", "500"], "0 to 168"),
+    ):
+        assert main(["group", "rules", group, *bad]) == 2, bad
+        assert message in capsys.readouterr().err
+    assert main(["group", "rules", group, "--capacity", "none", "--ages", "none"]) == 0
+    assert "capacity no limit, ages any" in capsys.readouterr().out
+    changes = [
+        e for e in audit_trail(database_url, secret_key) if e.action == "group.rules_changed"
+    ]
+    assert [sorted(e.details["changed"]) for e in changes] == [
+        # the programme's 16-29 becomes 18 and over
+        ["age_max", "age_min", "capacity", "media_policy", "open_extra_hours", "open_policy"],
+        ["age_min", "capacity"],
+    ]

@@ -42,6 +42,12 @@ async def test_eight_join_talk_reply_edit_delete_and_a_ninth_waits(harness: Harn
     answer = await press_shown(h, ninth, "j:l:fi")
     assert "jonossa" in answer[-1] or "jono" in answer[-1].casefold()
 
+    # The facilitator sees who is in, by pseudonym only.
+    (roster,) = await h.says("ohjaaja", "/jasenet")
+    assert roster.splitlines()[0] == "Iltapiiri: 8/8 jäsentä"
+    assert all(f"• {name}" in roster for name in names.values())
+    assert "Jonotuslistalla: " in roster and not any(p in roster for p in PEOPLE)
+
     # Aino's message reaches the seven others and the facilitators' room, under her pseudonym.
     first, second, third = PEOPLE[:3]
     said = h.transport.say(first, "Hei kaikki, mukava olla täällä")

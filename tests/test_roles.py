@@ -46,6 +46,7 @@ TABLE: dict[str, frozenset[str]] = {
     "/schedule": IN_GROUP,
     "/calendar": IN_GROUP,
     "/groups": STAFF,
+    "/members": STAFF,
     "/preview 1": STAFF,
     "/skip 9": STAFF,
     "/reschedule 8 2027-06-01 18:00": STAFF,

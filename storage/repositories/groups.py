@@ -61,6 +61,10 @@ class GroupRepository:
             query = query.where(Group.status.in_(list(statuses)))
         return list((await self._session.execute(query)).scalars())
 
+    async def touch(self, group: Group) -> None:
+        group.updated_at = self._clock.now()
+        await self._session.flush()
+
     async def set_status(self, group: Group, status: GroupStatus) -> None:
         group.status = status
         group.updated_at = self._clock.now()
