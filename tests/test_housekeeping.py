@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from storage.models import MessageState
+from storage.models import GroupStatus, MessageState
 from tests.harness import Harness
 
 
@@ -33,3 +33,32 @@ async def test_message_text_and_event_marks_go_after_their_retention(harness: Ha
     async with harness.app.store.transaction() as tx:
         message = await tx.messages.find_by_source("memory", "dm:aino", "17")
         assert message is not None and message.text is None
+
+
+async def test_all_text_of_a_finished_group_goes_a_week_after_it_ends(harness: Harness) -> None:
+    async with harness.app.store.transaction() as tx:
+        finished, running = await tx.groups.create("Kevät"), await tx.groups.create("Syksy")
+        person = await tx.persons.identify("memory", "aino")
+        for group, source in ((finished, "1"), (running, "2")):
+            member = await tx.memberships.add(group.id, person.id, "Kuikka")
+            await tx.messages.add(
+                group_id=group.id,
+                membership_id=member.id,
+                text="kiitos kaikille",
+                state=MessageState.ACCEPTED,
+                source_transport="memory",
+                source_chat_id="dm:aino",
+                source_message_id=source,
+            )
+        await tx.groups.set_status(finished, GroupStatus.FINISHED)
+    housekeeping = harness.app.scheduler.housekeeping
+    assert housekeeping is not None
+    harness.clock.advance(timedelta(days=6))
+    assert (await housekeeping.run())[0] == 0
+    harness.clock.advance(timedelta(days=2))
+    assert (await housekeeping.run())[0] == 1, "only the finished group's text, before 30 days"
+    async with harness.app.store.transaction() as tx:
+        gone = await tx.messages.find_by_source("memory", "dm:aino", "1")
+        kept = await tx.messages.find_by_source("memory", "dm:aino", "2")
+    assert gone is not None and gone.text is None
+    assert kept is not None and kept.text == "kiitos kaikille"
