@@ -97,8 +97,8 @@ class Dispatcher:
             replies=queued,
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
-        if queued:
-            self._on_queued()
+        # A handler may queue sends besides its replies (relay copies, notices): always wake.
+        self._on_queued()
 
     async def _process(self, event: Inbound) -> int | None:
         async with self._store.transaction() as tx:
@@ -113,11 +113,12 @@ class Dispatcher:
                 tx=tx,
                 event=event,
                 person=person,
-                t=await self._translator_for(tx, person),
+                t=self._catalogues.translator(self._default_language),
                 catalogues=self._catalogues,
                 router=self._router,
                 services=self._services,
             )
+            ctx.t = await self._translator_for(tx, person, ctx)
             replies = await self._route(ctx)
             return await self._queue(tx, event, replies)
 
@@ -169,16 +170,23 @@ class Dispatcher:
             )
         )
 
-    async def _translator_for(self, tx: Transaction, person: Person | None) -> Translator:
+    async def _translator_for(
+        self, tx: Transaction, person: Person | None, ctx: Context | None = None
+    ) -> Translator:
         """The person's own choice, else their one group's language, else the default.
 
-        The group lookup runs only for people who have not chosen, off the hot path.
+        The group lookup runs only for people who have not chosen; with a context, what it
+        reads is kept there for the handler.
         """
         group_language = None
         if person is not None and person.language is None:
-            memberships = await tx.memberships.for_person(person.id)
+            if ctx is not None:
+                memberships, groups = await ctx.memberships(), await ctx.membership_groups()
+            else:
+                memberships = await tx.memberships.for_person(person.id)
+                groups = await tx.groups.get_many(m.group_id for m in memberships)
             if len(memberships) == 1:
-                group = await tx.groups.get(memberships[0].group_id)
+                group = groups.get(memberships[0].group_id)
                 group_language = memberships[0].language or (group.language if group else None)
         language = choose_language(
             chosen=person.language if person else None,

@@ -32,6 +32,8 @@ from storage.store import Store
 log = get_logger(__name__)
 
 LEASE = timedelta(minutes=2)
+# A row sent: its id, and the platform's id for the message (None for an edit or deletion).
+Done = tuple[int, str | None]
 # An edit waits this long for the message it changes to be sent first.
 WAIT_FOR_TARGET_SECONDS = 2.0
 BATCH = 20
@@ -103,14 +105,26 @@ class OutboundSender:
         return min(max((due - self._clock.now()).total_seconds(), 0.05), IDLE_POLL_SECONDS)
 
     async def send_due(self) -> int:
-        """Send one batch of what is due now; returns how many were attempted."""
+        """Send one batch of what is due now; returns how many were attempted.
+
+        The sends that went through are recorded together at the end of the batch, in one
+        statement: a crash in between repeats at most one batch, and never loses a message.
+        """
         async with self._store.transaction() as tx:
             batch = await tx.outbox.claim_due(self._transports.names(), limit=BATCH, lease=LEASE)
-        for index, send in enumerate(batch):
-            if self._stopping.is_set():
-                await self._release(batch[index:])
-                break
-            await self._deliver(send)
+        done: list[Done] = []
+        try:
+            for index, send in enumerate(batch):
+                if self._stopping.is_set():
+                    await self._release(batch[index:])
+                    break
+                outcome = await self._deliver(send)
+                if outcome is not None:
+                    done.append(outcome)
+        finally:
+            if done:
+                async with self._store.transaction() as tx:
+                    await tx.outbox.mark_sent_many(done)
         return len(batch)
 
     async def _release(self, unsent: list[ClaimedSend]) -> None:
@@ -124,13 +138,13 @@ class OutboundSender:
         while await self.send_due():
             pass
 
-    async def _deliver(self, send: ClaimedSend) -> None:
+    async def _deliver(self, send: ClaimedSend) -> Done | None:
+        """Hand one row to its transport; the row's id and platform id when it went through."""
         transport = self._transports.get(send.transport)
         if transport is None:  # pragma: no cover - claim_due filters by transport
-            return
+            return None
         if send.action is not OutboxAction.SEND:
-            await self._change(transport, send)
-            return
+            return await self._change(transport, send)
         message = Outbound(
             chat=ChatRef(send.transport, send.chat_id),
             text=send.text,
@@ -147,12 +161,10 @@ class OutboundSender:
             sent = await transport.send(message)
         except SendError as exc:
             await self._settle_failure(send, exc.reason, exc.permanent, exc.retry_after)
-            return
+            return None
         except Exception as exc:
             await self._settle_failure(send, type(exc).__name__, False, None)
-            return
-        async with self._store.transaction() as tx:
-            await tx.outbox.mark_sent(send.id, sent.message_id)
+            return None
         log.info(
             "outbound.sent",
             outbox_id=send.id,
@@ -160,15 +172,16 @@ class OutboundSender:
             priority=send.priority,
             attempts=send.attempts,
         )
+        return send.id, sent.message_id
 
-    async def _change(self, transport: Transport, send: ClaimedSend) -> None:
+    async def _change(self, transport: Transport, send: ClaimedSend) -> Done | None:
         """Edit or delete a message an earlier row sent, once that row has been sent."""
         if send.target_message_id is None:
             if send.target_lost:
                 await self._settle_failure(send, "nothing to change", True, None)
             else:
                 await self._settle_failure(send, "not sent yet", False, WAIT_FOR_TARGET_SECONDS)
-            return
+            return None
         sent = SentMessage(ChatRef(send.transport, send.chat_id), send.target_message_id)
         try:
             if send.action is OutboxAction.EDIT:
@@ -179,13 +192,12 @@ class OutboundSender:
             await self._settle_failure(send, exc.reason, exc.permanent, exc.retry_after)
             if exc.permanent and send.action is OutboxAction.DELETE and self._on_refused:
                 await self._on_refused(send)
-            return
+            return None
         except Exception as exc:
             await self._settle_failure(send, type(exc).__name__, False, None)
-            return
-        async with self._store.transaction() as tx:
-            await tx.outbox.mark_sent(send.id, None)
+            return None
         log.info("outbound.changed", outbox_id=send.id, action=send.action.value)
+        return send.id, None
 
     async def _settle_failure(
         self, send: ClaimedSend, reason: str, permanent: bool, retry_after: float | None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from groups.fanout import Recipient, reader_language, recipients
-from groups.opening import ENDED, is_open, next_opening
+from groups.opening import ENDED, OpenPolicy, is_open, next_opening
 from groups.texts import N_, Texts, TextsFor
 from storage.models import (
     Group,
@@ -130,7 +130,8 @@ class Relay:
                 action="hold",
             )
             return Posted(Outcome.MEDIA_HELD, message)
-        sessions = await tx.schedule.sessions(group.id)
+        always = group.open_policy == OpenPolicy.ALWAYS
+        sessions = [] if always else await tx.schedule.sessions(group.id)
         if not is_open(group, sessions, now):
             message = await store(MessageState.CLOSED)
             return Posted(Outcome.CLOSED, message, opens_at=next_opening(group, sessions, now))

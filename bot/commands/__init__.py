@@ -16,7 +16,7 @@ from groups.firing import ProgrammeCache
 from groups.programme_library import ProgrammeLibrary
 from groups.pseudonyms import Blocklist, WordLists
 from storage.clock import Clock
-from storage.models import Person, Priority
+from storage.models import Group, Membership, Person, Priority
 from storage.store import Transaction
 
 
@@ -59,6 +59,23 @@ class Context:
     catalogues: Catalogues
     router: CommandRouter
     services: Services
+    # The person's active memberships and their groups, read once per event when first asked.
+    _memberships: list[Membership] | None = None
+    _groups: dict[int, Group] | None = None
+
+    async def memberships(self) -> list[Membership]:
+        """The person's active memberships, as they stood when the event arrived."""
+        if self._memberships is None:
+            self._memberships = await self.tx.memberships.for_person(self.person.id)
+        return self._memberships
+
+    async def membership_groups(self) -> dict[int, Group]:
+        """The groups of `memberships()`, by id."""
+        if self._groups is None:
+            self._groups = await self.tx.groups.get_many(
+                m.group_id for m in await self.memberships()
+            )
+        return self._groups
 
     @property
     def language(self) -> str:

@@ -31,8 +31,7 @@ def _source(ctx: Context) -> Source | None:
 async def _where(ctx: Context) -> tuple[Group, Membership] | list[Reply]:
     """The group this person's text is for, or the replies that ask them to choose."""
     _ = ctx.t.gettext
-    memberships = await ctx.tx.memberships.for_person(ctx.person.id)
-    groups = await ctx.tx.groups.get_many(m.group_id for m in memberships)
+    memberships, groups = await ctx.memberships(), await ctx.membership_groups()
     candidates = relay_groups(memberships, groups)
     reply_to = ctx.event.reply_to_message_id
     if reply_to is not None and len(candidates) > 1:

@@ -44,6 +44,9 @@ class Received:
         return [b.data for row in self.buttons for b in row]
 
 
+CURSOR_EVERY = 100
+
+
 class MemoryTransport:
     def __init__(self, name: str = "memory") -> None:
         self.name = name
@@ -180,6 +183,7 @@ class MemoryTransport:
         self._task = asyncio.create_task(self._pump(sink, cursors), name=f"{self.name}-inbound")
 
     async def _pump(self, sink: InboundSink, cursors: CursorStore) -> None:
+        saved = self.processed_through
         while not self._stopping.is_set():
             if self.processed_through >= len(self._log):
                 self._idle.set()
@@ -189,6 +193,13 @@ class MemoryTransport:
             event = self._log[self.processed_through]
             await sink(event)
             self.processed_through += 1
+            # Saved when the stream runs dry or every CURSOR_EVERY events, not after each: a
+            # crash in between redelivers a few events, which the dispatcher de-duplicates.
+            drained = self.processed_through >= len(self._log)
+            if drained or self.processed_through % CURSOR_EVERY == 0:
+                await cursors.save(self.name, str(self.processed_through))
+                saved = self.processed_through
+        if self.processed_through != saved:
             await cursors.save(self.name, str(self.processed_through))
 
     async def _wait_for_arrival(self) -> None:

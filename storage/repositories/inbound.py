@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -23,8 +25,14 @@ class InboundRepository:
         Call it in the same transaction as the event's effects: if they roll back, so does the
         claim, and the redelivered event is processed again.
         """
-        row = ProcessedEvent(transport=transport, event_id=event_id, processed_at=self._clock.now())
-        return await insert_if_absent(self._session, row)
+        values = {"transport": transport, "event_id": event_id, "processed_at": self._clock.now()}
+        bind = self._session.get_bind()
+        # One statement, no savepoint: this runs for every inbound event.
+        dialect_insert = pg_insert if bind.dialect.name == "postgresql" else sqlite_insert
+        result = await self._session.execute(
+            dialect_insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     async def prune_processed(self, older_than: datetime) -> int:
         result = await self._session.execute(

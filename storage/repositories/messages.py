@@ -102,8 +102,9 @@ class MessageRepository:
         if not copies:
             return
         now = self._clock.now()
+        # render_nulls: member and room copies in one statement, not one batch per shape.
         await self._session.execute(
-            insert(MessageCopy),
+            insert(MessageCopy).execution_options(render_nulls=True),
             [
                 {
                     "message_id": message_id,

@@ -272,19 +272,33 @@ class OutboxRepository:
             )
         return len(doomed)
 
+    async def mark_sent_many(self, done: Sequence[tuple[int, str | None]]) -> None:
+        """Record many rows as sent in one statement: (row id, platform message id) each."""
+        if not done:
+            return
+        now = self._clock.now()
+        await self._session.execute(
+            update(OutboxMessage),
+            [
+                {
+                    "id": row_id,
+                    "status": OutboxStatus.SENT,
+                    "transport_message_id": message_id,
+                    "sent_at": now,
+                    "lease_until": None,
+                    "last_error": None,
+                    "text": None,
+                    "buttons": [],
+                    "attachment": None,
+                    "chat_enc": b"",
+                }
+                for row_id, message_id in done
+            ],
+        )
+
     async def mark_sent(self, send_id: int, transport_message_id: str | None) -> None:
-        row = await self._require(send_id)
-        row.status = OutboxStatus.SENT
-        row.transport_message_id = transport_message_id
-        row.sent_at = self._clock.now()
-        row.lease_until = None
-        row.last_error = None
-        row.text = None
-        row.buttons = []  # labels can hold names (pseudonym suggestions)
-        row.attachment = None
-        # Nothing needs the address once sent: an edit later carries its own.
-        row.chat_enc = b""
-        await self._session.flush()
+        await self._require(send_id)
+        await self.mark_sent_many([(send_id, transport_message_id)])
 
     async def mark_retry(self, send_id: int, *, not_before: datetime, error: str) -> None:
         row = await self._require(send_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +11,9 @@ from storage.clock import Clock
 from storage.crypto import IdentityCipher, chat_namespace, user_namespace
 from storage.models import Person
 from storage.repositories._unique import insert_if_absent
+
+# Last seen is kept to this step: exact enough, and no write on every message.
+LAST_SEEN_STEP = timedelta(minutes=5)
 
 
 class PersonRepository:
@@ -50,7 +53,8 @@ class PersonRepository:
                 person = await self.find(transport, external_id)
                 if person is None:  # pragma: no cover - the unique key said it exists
                     raise RuntimeError("person vanished during identify")
-        person.last_seen_at = now
+        if now - person.last_seen_at >= LAST_SEEN_STEP:
+            person.last_seen_at = now
         if dm_chat is not None and self.dm_chat(person) != dm_chat:
             person.dm_chat_enc = self._cipher.encrypt(chat_namespace(transport), dm_chat)
         await self._session.flush()
