@@ -78,6 +78,13 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     invite.add_argument("group", type=int, metavar="GROUP")
     invite.add_argument("--max-uses", type=int, metavar="N", help="default: no limit")
     invite.add_argument("--expires", metavar="14d", help="14d, 12h or 90m; default: never")
+    invite.add_argument(
+        "--as",
+        dest="role",
+        default="participant",
+        choices=("participant", "peer_supporter"),
+        help="peer_supporter: for someone who finished a programme, invited to help",
+    )
     invite.add_argument("--json", action="store_true")
     revoke = actions.add_parser("revoke-invite", parents=[common], help="stop a code working")
     revoke.add_argument("code", metavar="CODE")

@@ -13,7 +13,7 @@ from groups.invites import JOINABLE, create_invite, deep_link, revoke_invite
 from groups.staff import bind_rooms, parse_ref
 from groups.timezones import utc_to_local
 from storage.clock import SystemClock
-from storage.models import Group, RoomPurpose
+from storage.models import Group, Role, RoomPurpose
 from storage.store import Transaction
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -54,7 +54,13 @@ async def invite(
 ) -> int:
     expires_at = SystemClock().now() + valid_for if valid_for else None
     code, invite = await create_invite(
-        tx, group, max_uses=args.max_uses, expires_at=expires_at, actor_person_id=None, via="cli"
+        tx,
+        group,
+        max_uses=args.max_uses,
+        expires_at=expires_at,
+        actor_person_id=None,
+        via="cli",
+        role=Role(args.role),
     )
     link, join = deep_link(settings.telegram.bot_username, code), f"/join {code}"
     if group.status not in JOINABLE:
@@ -73,13 +79,15 @@ async def invite(
             "join_command": join,
             "max_uses": args.max_uses,
             "expires_at": until,
+            "role": args.role,
         }
         print(json.dumps(shown, ensure_ascii=False, indent=2))
         return EXIT_OK
     uses = f"up to {args.max_uses} uses" if args.max_uses else "no limit on uses"
     local = f"{utc_to_local(expires_at, group.timezone):%Y-%m-%d %H:%M}" if expires_at else ""
     until = f"valid until {local} ({group.timezone})" if expires_at else "valid until revoked"
-    print(f"invite {invite.id} for group {group.id} ({group.name}): {uses}, {until}")
+    who = "peer supporters" if args.role == "peer_supporter" else "participants"
+    print(f"invite {invite.id} for {who} of group {group.id} ({group.name}): {uses}, {until}")
     print(f"  code: {code}  (shown only now: Piiri keeps only a hash of it)")
     print(f"  link: {link}" if link else "  link: set [telegram] bot_username to get a t.me link")
     print(f"  to join on any platform, send {join} to the bot in a private chat")

@@ -46,7 +46,8 @@ AGE_BANDS = (
     AgeBand("23-29", 23, 29),
     AgeBand("30+", 30, None),
 )
-SEAT_ROLES = (Role.PARTICIPANT, Role.PEER_SUPPORTER)
+# Peer supporters come to help, so they do not take a participant's seat.
+SEAT_ROLES = (Role.PARTICIPANT,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,7 @@ async def start(
         group.id,
         invite_id=invite.id,
         step=Step.CONSENT,
-        waiting=left == 0,
+        waiting=left == 0 and Role(invite.role) in SEAT_ROLES,
         expires_at=now + limits.flow,
     )
     return Started(draft=draft, group=group)
@@ -159,14 +160,18 @@ async def finish(
     group = await tx.groups.get(draft.group_id)
     if group is None or draft.pseudonym is None:
         raise LookupError("the draft's group or pseudonym is gone")
+    invite = await tx.invites.get(draft.invite_id) if draft.invite_id is not None else None
+    role = Role(invite.role) if invite is not None else Role.PARTICIPANT
     left = await seats_left(tx, group, now)
-    status = MembershipStatus.WAITING if left == 0 else MembershipStatus.ACTIVE
+    waits = left == 0 and role in SEAT_ROLES
+    status = MembershipStatus.WAITING if waits else MembershipStatus.ACTIVE
     existing = await tx.memberships.find(group.id, person.id)
     if existing is None:
         membership = await tx.memberships.add(
             group.id,
             person.id,
             draft.pseudonym,
+            role=role,
             status=status,
             language=language,
             age_band=draft.age_band,
@@ -174,7 +179,12 @@ async def finish(
     else:  # they were here before and left: the same row, a new start
         membership = existing
         await tx.memberships.rejoin(
-            membership, draft.pseudonym, status=status, language=language, age_band=draft.age_band
+            membership,
+            draft.pseudonym,
+            role=role,
+            status=status,
+            language=language,
+            age_band=draft.age_band,
         )
     if draft.invite_id is not None:
         await tx.invites.use(draft.invite_id)

@@ -11,13 +11,14 @@ import enum
 import secrets
 from datetime import datetime
 
-from storage.models import Group, GroupStatus, Invite
+from storage.models import Group, GroupStatus, Invite, Role
 from storage.store import Transaction
 
 ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 CODE_LENGTH = 20
 # Statuses a group can be joined in; a paused group still takes people for when it resumes.
 JOINABLE = (GroupStatus.ENROLLING, GroupStatus.RUNNING, GroupStatus.PAUSED)
+INVITABLE = (Role.PARTICIPANT, Role.PEER_SUPPORTER)
 
 
 class InviteProblem(enum.StrEnum):
@@ -71,8 +72,15 @@ async def create_invite(
     expires_at: datetime | None,
     actor_person_id: int | None,
     via: str,
+    role: Role = Role.PARTICIPANT,
 ) -> tuple[str, Invite]:
-    """A new code for the group; the code itself is returned once and never stored."""
+    """A new code for the group; the code itself is returned once and never stored.
+
+    A code may make its users peer supporters: people who finished a programme, invited to
+    help in a new group (shown with a badge). Staff are set up by an operator instead.
+    """
+    if role not in INVITABLE:
+        raise ValueError(f"an invite cannot make someone a {role.value}")
     code = new_code()
     invite = await tx.invites.create(
         group.id,
@@ -80,6 +88,7 @@ async def create_invite(
         max_uses=max_uses,
         expires_at=expires_at,
         created_by_person_id=actor_person_id,
+        role=role.value,
     )
     await tx.audit.append(
         "invite.created",
@@ -89,6 +98,7 @@ async def create_invite(
         details={
             "max_uses": max_uses,
             "expires_at": expires_at.isoformat() if expires_at else None,
+            "role": role.value,
             "via": via,
         },
     )

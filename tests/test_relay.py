@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.transports.memory import MemoryTransport
-from storage.models import Membership, MembershipStatus, Message, MessageState
+from groups.invites import create_invite
+from storage.models import Membership, MembershipStatus, Message, MessageState, Role
 from tests.harness import Harness
 from tests.joining import STAFF_ROOM, join, joinable_group, last, press_shown
 
@@ -275,3 +276,31 @@ async def press_shown_anyway(h: Harness, person: str, data: str) -> list[str]:
     h.transport.press(person, data)
     await h.settle()
     return [m.text for m in h.transport.inbox(person)[before:]]
+
+
+async def test_a_peer_supporter_joins_by_their_own_code_and_shows_a_badge(
+    harness: Harness,
+) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h), capacity=1)
+    await join(h, "aino", group.code)
+    async with h.app.store.transaction() as tx:
+        found = await tx.groups.get(group.id)
+        assert found is not None
+        peer_code, _invite = await create_invite(
+            tx,
+            found,
+            max_uses=1,
+            expires_at=None,
+            actor_person_id=None,
+            via="test",
+            role=Role.PEER_SUPPORTER,
+        )
+    helper = await join(h, "tuki", peer_code, pick="Vanha Kettu")
+    assert "Tervetuloa" in last(h.transport, "tuki").text, "a full group still takes its helper"
+    h.transport.say("tuki", "Hei, olin itse samassa ryhmässä viime vuonna.")
+    await h.settle()
+    badge = h.app.catalogues.translator("fi").gettext("{name} (peer supporter)", name=helper)
+    assert copies(h, "aino")[-1] == f"{badge}: Hei, olin itse samassa ryhmässä viime vuonna."
+    answer = await h.says("kolmas", f"/liity {peer_code}")
+    assert "käytetty" in answer[-1] or "used" in answer[-1], "the code was for one helper"

@@ -114,7 +114,7 @@ async def _intro(ctx: Context, group: Group, draft: JoinDraft) -> Reply:
         ),
         _(
             "Rules: be kind, keep what others share inside the group, and don't share "
-            "contact details. Messages are screened, and moderators see what is flagged."
+            "contact details. The group's facilitators read the conversation too."
         ),
         _(
             "What is kept: your pseudonym, your messages for {days} days and your feedback "

@@ -22,6 +22,10 @@ class Invite(Base):
     code_hash: Mapped[str] = mapped_column(String(64))
     # The code's first characters, so staff can tell their invites apart in a list.
     hint: Mapped[str] = mapped_column(String(8))
+    # "participant", or "peer_supporter": someone who finished a programme, invited to help.
+    role: Mapped[str] = mapped_column(
+        String(20), default="participant", server_default="participant"
+    )
     max_uses: Mapped[int | None] = mapped_column(Integer)
     uses: Mapped[int] = mapped_column(Integer, default=0)
     expires_at: Mapped[datetime | None]

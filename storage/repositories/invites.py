@@ -32,11 +32,13 @@ class InviteRepository:
         max_uses: int | None = None,
         expires_at: datetime | None = None,
         created_by_person_id: int | None = None,
+        role: str = "participant",
     ) -> Invite:
         invite = Invite(
             group_id=group_id,
             code_hash=self._hash(code),
             hint=code[:HINT_LENGTH],
+            role=role,
             max_uses=max_uses,
             uses=0,
             expires_at=expires_at,

@@ -134,6 +134,7 @@ class MembershipRepository:
         membership: Membership,
         pseudonym: str,
         *,
+        role: Role,
         status: MembershipStatus,
         language: str | None,
         age_band: str | None,
@@ -142,7 +143,7 @@ class MembershipRepository:
         membership.pseudonym = pseudonym.strip()
         membership.pseudonym_key = pseudonym_key(pseudonym)
         membership.status = status
-        membership.role = Role.PARTICIPANT
+        membership.role = role
         membership.language = language
         membership.age_band = age_band
         membership.offer_expires_at = None

@@ -27,6 +27,9 @@ def upgrade() -> None:
         sa.Column("group_id", sa.Integer(), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
         sa.Column("hint", sa.String(length=8), nullable=False),
+        sa.Column(
+            "role", sa.String(length=20), server_default="participant", nullable=False
+        ),
         sa.Column("max_uses", sa.Integer(), nullable=True),
         sa.Column("uses", sa.Integer(), nullable=False),
         sa.Column("expires_at", UTC_TIME, nullable=True),
