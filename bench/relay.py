@@ -45,6 +45,9 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+from sqlalchemy.engine import make_url
+
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.ports import (
@@ -69,6 +72,7 @@ GOAL_PER_SECOND = 1000.0
 GOAL_P99_MS = 20.0
 
 GROUPS = 100
+BENCH_DATABASE = "piiri_bench_relay"
 MEMBERS = 10
 COPIES = MEMBERS - 1
 PROGRAMME = "tunteet"
@@ -396,9 +400,10 @@ def report(
     args: argparse.Namespace, setup_s: float, phases: list[Phase], base: Phase, peak: float
 ) -> None:
     burst, paced, single = phases
+    store = "PostgreSQL (asyncpg)" if args.postgres else "SQLite file (WAL)"
     print(
         f"groups: {GROUPS} x {MEMBERS} members (relay mode, always open), programme {PROGRAMME}; "
-        f"store: SQLite file (WAL); in-memory transport; system clock; setup {setup_s:.1f} s"
+        f"store: {store}; in-memory transport; system clock; setup {setup_s:.1f} s"
     )
     print("moderation: not present (issue 5), so not on the path")
     print(
@@ -481,16 +486,38 @@ def figures(
     }
 
 
+async def fresh_postgres(server: str) -> str:
+    """A new, empty database on the server at `server` (a postgresql+asyncpg URL), migrated."""
+    base = make_url(server)
+    admin = base.set(drivername="postgresql", database="postgres").render_as_string(False)
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
+        await conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    finally:
+        await conn.close()
+    url = base.set(database=BENCH_DATABASE).render_as_string(False)
+    engine = create_engine(url)
+    await upgrade(engine)
+    await engine.dispose()
+    return url
+
+
 async def main(args: argparse.Namespace) -> None:
     key = generate_key()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        engine = create_engine(url)
-        await upgrade(engine)
-        await engine.dispose()
+    users = [f"u{g:03d}-{n}" for g in range(GROUPS) for n in range(MEMBERS)]
+    if args.postgres:
+        url = await fresh_postgres(args.postgres)
         phases, setup_s = await run_piiri(url, key, args)
-        users = [f"u{g:03d}-{n}" for g in range(GROUPS) for n in range(MEMBERS)]
         base = await run_baseline(url, key, users, args)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+            engine = create_engine(url)
+            await upgrade(engine)
+            await engine.dispose()
+            phases, setup_s = await run_piiri(url, key, args)
+            base = await run_baseline(url, key, users, args)
     peak = peak_rss_mib()
     if args.json:
         print(json.dumps(figures(args, setup_s, phases, base, peak), indent=2))
@@ -513,4 +540,10 @@ if __name__ == "__main__":
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help=f"run on PostgreSQL instead (a fresh database {BENCH_DATABASE} on that server), "
+        "e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+    )
     asyncio.run(main(parser.parse_args()))

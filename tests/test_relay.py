@@ -304,3 +304,19 @@ async def test_a_peer_supporter_joins_by_their_own_code_and_shows_a_badge(
     assert copies(h, "aino")[-1] == f"{badge}: Hei, olin itse samassa ryhmässä viime vuonna."
     answer = await h.says("kolmas", f"/liity {peer_code}")
     assert "käytetty" in answer[-1] or "used" in answer[-1], "the code was for one helper"
+
+
+async def test_a_message_delivered_twice_by_the_platform_is_relayed_once(
+    harness: Harness,
+) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h))
+    aino = await join(h, "aino", group.code)
+    await join(h, "bo", group.code, pick=1)
+    first = h.transport.say("aino", "Tämä tulee kahdesti", event_id="telegram-update-501")
+    h.transport.inject(first)  # the platform redelivers the same update
+    await h.settle()
+    assert copies(h, "bo").count(f"{aino}: Tämä tulee kahdesti") == 1
+    async with h.app.store.transaction() as tx:
+        stored = (await tx.session.execute(select(Message.id))).scalars().all()
+    assert len(stored) == 1
