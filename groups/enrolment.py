@@ -21,6 +21,8 @@ from storage.models import (
     Person,
     Role,
 )
+from storage.repositories import PseudonymTakenError
+from storage.repositories.memberships import pseudonym_key
 from storage.store import Transaction
 
 
@@ -166,6 +168,9 @@ async def finish(
     waits = left == 0 and role in SEAT_ROLES
     status = MembershipStatus.WAITING if waits else MembershipStatus.ACTIVE
     existing = await tx.memberships.find(group.id, person.id)
+    own_key = existing.pseudonym_key if existing is not None else None
+    if pseudonym_key(draft.pseudonym) in await taken_names(tx, group.id) - {own_key}:
+        raise PseudonymTakenError("someone took the name while this person was choosing")
     if existing is None:
         membership = await tx.memberships.add(
             group.id,

@@ -74,10 +74,6 @@ def display_name(texts: Texts, membership: Membership) -> str:
     return texts.gettext(badge, name=membership.pseudonym) if badge else membership.pseudonym
 
 
-def copy_text(texts: Texts, author: Membership, body: str) -> str:
-    return f"{display_name(texts, author)}: {body}"
-
-
 class Relay:
     """Relay operations inside one transaction; `texts_for` gives each reader's words."""
 
@@ -191,14 +187,6 @@ class Relay:
             ],
         )
         return len(ids)
-
-    async def find_own(self, author: Membership, source: Source) -> Message | None:
-        message = await self._tx.messages.find_by_source(
-            source.transport, source.chat_id, source.message_id
-        )
-        if message is None or message.membership_id != author.id:
-            return None
-        return message
 
     async def edit(self, group: Group, author: Membership, message: Message, text: str) -> bool:
         """Change a message's text everywhere it went; False if it can no longer change."""

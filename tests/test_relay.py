@@ -320,3 +320,28 @@ async def test_a_message_delivered_twice_by_the_platform_is_relayed_once(
     async with h.app.store.transaction() as tx:
         stored = (await tx.session.execute(select(Message.id))).scalars().all()
     assert len(stored) == 1
+
+
+async def test_two_people_choosing_one_name_at_once_the_second_chooses_again(
+    harness: Harness,
+) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h))
+    for person in ("aino", "bo"):
+        h.transport.say(person, f"/start {group.code}")
+        await h.settle()
+        await press_shown(h, person, "j:ok")
+        h.transport.say(person, "Revontuli")
+        await h.settle()
+    await press_shown(h, "aino", "j:l:fi")
+    answer = await press_shown(h, "bo", "j:l:fi")
+    assert answer[0] == "Jollakulla ryhmässä on jo tämä nimi. Valitse toinen."
+    assert any(d.startswith("j:n:") for d in last(h.transport, "bo").button_data())
+    assert await join_rest(h, "bo") != "Revontuli"
+
+
+async def join_rest(h: Harness, person: str) -> str:
+    name = last(h.transport, person).buttons[0][0].label
+    await press_shown(h, person, "j:n:0")
+    await press_shown(h, person, "j:l:fi")
+    return name

@@ -16,6 +16,7 @@ from groups.enrolment import AGE_BANDS, Started, StartProblem, Step
 from groups.invites import InviteProblem, looks_like_code
 from groups.pseudonyms import Rejection, check, normalise, suggest
 from storage.models import Group, JoinDraft, MembershipStatus, SessionStatus
+from storage.repositories import PseudonymTakenError
 
 PREFIX = "j"
 SUGGESTIONS = 3
@@ -245,7 +246,11 @@ async def _name_chosen(ctx: Context, group: Group, draft: JoinDraft, name: str) 
 
 async def _finish(ctx: Context, group: Group, draft: JoinDraft, language: str) -> list[Reply]:
     now = ctx.services.clock.now()
-    membership = await enrolment.finish(ctx.tx, ctx.person, draft, language, now)
+    try:
+        membership = await enrolment.finish(ctx.tx, ctx.person, draft, language, now)
+    except PseudonymTakenError:  # someone else took it a moment ago
+        draft.step = Step.NAME
+        return [Reply(ctx.t.gettext(REJECTIONS[Rejection.TAKEN])), await _ask(ctx, group, draft)]
     ctx.person.active_group_id = group.id
     t = ctx.catalogues.translator(ctx.person.language or language)
     if membership.status is MembershipStatus.WAITING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -86,9 +86,3 @@ class JoinRepository:
     async def prune_failures(self, older_than: datetime) -> int:
         result = await self._session.execute(delete(JoinAttempt).where(JoinAttempt.at < older_than))
         return int(getattr(result, "rowcount", 0) or 0)
-
-    async def count_drafts(self, group_id: int) -> int:
-        result = await self._session.execute(
-            select(func.count()).select_from(JoinDraft).where(JoinDraft.group_id == group_id)
-        )
-        return int(result.scalar_one())

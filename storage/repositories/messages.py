@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -136,9 +136,6 @@ class MessageRepository:
             select(MessageCopy).where(MessageCopy.message_id == message_id).order_by(MessageCopy.id)
         )
         return list(result.scalars())
-
-    async def delete_copies_of(self, message_id: int) -> None:
-        await self._session.execute(delete(MessageCopy).where(MessageCopy.message_id == message_id))
 
     async def edit(self, message: Message, text: str) -> None:
         message.text = text
