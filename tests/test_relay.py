@@ -59,6 +59,9 @@ async def test_eight_join_talk_reply_edit_delete_and_a_ninth_waits(harness: Harn
     assert h.transport.received[STAFF_ROOM][-1].text == line
     assert line not in copies(h, first), "the author gets no copy of their own message"
     assert not any(line == text for text in copies(h, ninth)), "the waiting list hears nothing"
+    (not_sent,) = await h.says(ninth, "Pääsenkö jo mukaan?")
+    assert not_sent.startswith("Olet ryhmän Iltapiiri jonotuslistalla")
+    assert not any("Pääsenkö" in text for text in copies(h, first))
 
     # A reply points at each reader's own copy; the author's is their original message.
     bos_copy = last(h.transport, second)

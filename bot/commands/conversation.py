@@ -12,7 +12,7 @@ from bot.ports import Button, ChatRef
 from groups.enrolment import Step
 from groups.relay import Outcome, Posted, Relay, Source, relay_groups
 from groups.room import RoomOutcome, room_message
-from storage.models import Group, Membership, Message, MessageState
+from storage.models import Group, Membership, MembershipStatus, Message, MessageState
 
 CLOSED_PREFIX = "cl"
 
@@ -46,6 +46,22 @@ async def _where(ctx: Context) -> tuple[Group, Membership] | list[Reply]:
     if len(candidates) == 1:
         return groups[candidates[0].group_id], candidates[0]
     if not candidates:
+        waiting = [
+            m
+            for m in await ctx.tx.memberships.for_person(ctx.person.id, active_only=False)
+            if m.status is MembershipStatus.WAITING
+        ]
+        if waiting:
+            group = await ctx.tx.groups.get(waiting[0].group_id)
+            return [
+                Reply(
+                    _(
+                        "You are on the waiting list of {group}, so your message was not sent. "
+                        "I'll tell you as soon as a place opens.",
+                        group=group.name if group else "",
+                    )
+                )
+            ]
         return [
             Reply(
                 _(
