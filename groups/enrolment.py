@@ -99,6 +99,8 @@ class StartProblem(enum.StrEnum):
     TOO_MANY_TRIES = "too_many_tries"
     ALREADY_MEMBER = "already_member"
     ALREADY_WAITING = "already_waiting"
+    # Removed from the group by its staff: a code does not bring them back.
+    REMOVED = "removed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,8 @@ async def start(
         return Started(group=group, problem=StartProblem.ALREADY_MEMBER)
     if existing is not None and existing.status is MembershipStatus.WAITING:
         return Started(group=group, problem=StartProblem.ALREADY_WAITING)
+    if existing is not None and existing.status is MembershipStatus.REMOVED:
+        return Started(group=group, problem=StartProblem.REMOVED)
     left = await seats_left(tx, group, now)
     draft = await tx.joining.start(
         person.id,

@@ -348,3 +348,25 @@ async def join_rest(h: Harness, person: str) -> str:
     await press_shown(h, person, "j:n:0")
     await press_shown(h, person, "j:l:fi")
     return name
+
+
+async def test_someone_removed_from_a_group_cannot_rejoin_with_the_code_but_a_leaver_can(
+    harness: Harness,
+) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h))
+    await join(h, "aino", group.code)
+    await join(h, "bo", group.code, pick=1)
+    async with h.app.store.transaction() as tx:
+        person = await tx.persons.find("memory", "bo")
+        assert person is not None
+        membership = await tx.memberships.find(group.id, person.id)
+        assert membership is not None
+        await tx.memberships.set_status(membership, MembershipStatus.REMOVED)
+    refused = await h.says("bo", f"/start {group.code}")
+    assert refused[-1].startswith("Sinut on poistettu tästä ryhmästä")
+    h.transport.say("aino", "/poistu")
+    await h.settle()
+    await press_shown(h, "aino", last(h.transport, "aino").button_data()[0])
+    assert await join(h, "aino", group.code, pick="Paluumuuttaja")
+    assert "Tervetuloa" in last(h.transport, "aino").text

@@ -84,6 +84,15 @@ async def _started(ctx: Context, started: Started) -> list[Reply]:
     if group is None or started.draft is None:
         if started.problem is StartProblem.ALREADY_WAITING:
             return [Reply(_("You are already on this group's waiting list."))]
+        if started.problem is StartProblem.REMOVED:
+            return [
+                Reply(
+                    _(
+                        "You were removed from this group, so you can't join it again with "
+                        "a code. Talk to the group's facilitator if you think this is wrong."
+                    )
+                )
+            ]
         return [Reply(_("You are already in this group."))]
     return [await _intro(ctx, group, started.draft)]
 
