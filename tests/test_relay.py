@@ -370,3 +370,32 @@ async def test_someone_removed_from_a_group_cannot_rejoin_with_the_code_but_a_le
     await press_shown(h, "aino", last(h.transport, "aino").button_data()[0])
     assert await join(h, "aino", group.code, pick="Paluumuuttaja")
     assert "Tervetuloa" in last(h.transport, "aino").text
+
+
+async def test_files_are_refused_in_a_text_only_group_and_held_where_they_are_reviewed(
+    harness: Harness,
+) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h))
+    await join(h, "aino", group.code)
+    await join(h, "bo", group.code, pick=1)
+    before = copies(h, "bo")
+    h.transport.say("aino", "katso tätä kuvaa", media="photo")
+    await h.settle()
+    assert h.transport.texts("aino")[-1].startswith("Tähän ryhmään voi lähettää vain tekstiä")
+    async with h.app.store.transaction() as tx:
+        found = await tx.groups.get(group.id)
+        assert found is not None
+        found.media_policy = "review"
+    h.transport.say("aino", "entä nyt?", media="photo")
+    await h.settle()
+    assert copies(h, "bo") == before, "no file reached a member unreviewed"
+    async with h.app.store.transaction() as tx:
+        held = (
+            (await tx.session.execute(select(Message).where(Message.state == MessageState.HELD)))
+            .scalars()
+            .all()
+        )
+        reviews = await tx.reviews.queue([group.id])
+    assert [m.media_kind for m in held] == ["photo"]
+    assert [r.message_id for r in reviews] == [held[0].id]

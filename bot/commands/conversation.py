@@ -130,7 +130,14 @@ def _answer(ctx: Context, group: Group, posted: Posted) -> list[Reply]:
         case Outcome.ROOM_MODE:
             return [Reply(_("This group talks in its own room; write there."))]
         case Outcome.MEDIA_OFF:
-            return [Reply(_("Only text can be sent to this group. Your file was not sent."))]
+            return [
+                Reply(
+                    _(
+                        "Only text can be sent to this group, so your message with the file "
+                        "was not sent. You can write the text on its own."
+                    )
+                )
+            ]
         case Outcome.MEDIA_HELD:
             return [Reply(_("Files are checked by a moderator first. Yours waits for review."))]
     return []
