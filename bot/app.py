@@ -18,6 +18,7 @@ from datetime import timedelta
 from bot.commands import CommandRouter, Services, conversation
 from bot.commands import basic as basic_commands
 from bot.commands import facilitator as facilitator_commands
+from bot.commands import invite as invite_commands
 from bot.commands import join as join_commands
 from bot.commands import members as members_commands
 from bot.commands import membership as membership_commands
@@ -182,6 +183,7 @@ def build_app(
         membership_commands,
         privacy_commands,
         facilitator_commands,
+        invite_commands,
         members_commands,
         newgroup_commands,
     )
@@ -200,6 +202,7 @@ def build_app(
         blocklist=words.blocklist,
         rng=secrets.SystemRandom(),
         retention_days=settings.data.message_retention_days,
+        bot_username=settings.telegram.bot_username,
     )
     dispatcher = Dispatcher(
         store,

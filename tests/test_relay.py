@@ -399,3 +399,20 @@ async def test_files_are_refused_in_a_text_only_group_and_held_where_they_are_re
         reviews = await tx.reviews.queue([group.id])
     assert [m.media_kind for m in held] == ["photo"]
     assert [r.message_id for r in reviews] == [held[0].id]
+
+
+async def test_a_facilitator_makes_an_invite_in_the_chat_and_someone_joins_with_it(
+    harness: Harness,
+) -> None:
+    h = harness
+    await joinable_group(h.app, h.transport, start_week(h))
+    (made,) = await h.says("ohjaaja", "/kutsu 7")
+    assert made.startswith("Uusi kutsu ryhmään Iltapiiri, voimassa 7 päivää:")
+    code = made.split()[-1]
+    assert await join(h, "aino", code)
+    assert "Tervetuloa" in last(h.transport, "aino").text
+    (refused,) = await h.says("aino", "/kutsu")
+    assert refused == "Tämä komento on ryhmän ohjaajille."
+    h.clock.advance(timedelta(days=8))
+    expired = await h.says("bo", f"/liity {code}")
+    assert "vanhentunut" in expired[-1] or "vanheni" in expired[-1], expired

@@ -47,6 +47,7 @@ TABLE: dict[str, frozenset[str]] = {
     "/calendar": IN_GROUP,
     "/groups": STAFF,
     "/members": STAFF,
+    "/invite": STAFF,
     "/preview 1": STAFF,
     "/skip 9": STAFF,
     "/reschedule 8 2027-06-01 18:00": STAFF,

@@ -34,6 +34,8 @@ class Services:
     rng: random.Random
     # Days message text is kept, as the join flow's intro tells people.
     retention_days: int
+    # The Telegram bot's @username, for invite links; None without Telegram.
+    bot_username: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
