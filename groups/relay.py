@@ -59,6 +59,9 @@ class Source:
     chat_id: str
     message_id: str
 
+    def __repr__(self) -> str:  # a chat id never reaches a log through a repr
+        return f"Source({self.transport}, …)"
+
 
 @dataclass(frozen=True, slots=True)
 class Posted:

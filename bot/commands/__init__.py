@@ -83,10 +83,11 @@ class Context:
     def language(self) -> str:
         return self.t.language
 
-    def command(self, name: str) -> str:
-        """`/name` as this person's language writes it (`reschedule` → `/siirra` in Finnish)."""
+    def command(self, name: str, language: str | None = None) -> str:
+        """`/name` as this person's language (or `language`) writes it (`reschedule` →
+        `/siirra` in Finnish)."""
         found = self.router.find(name)
-        return "/" + (found.name_in(self.language) if found else name)
+        return "/" + (found.name_in(language or self.language) if found else name)
 
 
 CommandHandler = Callable[[Context, str], Awaitable[list[Reply]]]

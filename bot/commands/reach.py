@@ -101,5 +101,5 @@ async def welcome(ctx: Context, group: Group, name: str, language: str, now: dat
                 when=when_local(language, group, upcoming[0].starts_at),
             )
         )
-    lines.append(t.gettext("{leave} leaves the group.", leave=ctx.command("leave")))
+    lines.append(t.gettext("{leave} leaves the group.", leave=ctx.command("leave", language)))
     return "\n".join(lines)
