@@ -16,7 +16,6 @@ from typing import TextIO
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.i18n import LANGUAGE_NAMES
 from bot.ports import SendError
 from bot.transports.memory import MemoryTransport, Received
 from groups.invites import create_invite
@@ -153,6 +152,12 @@ async def _join(
 ) -> None:
     """The join flow as a person goes through it, pressing the buttons they are shown."""
 
+    async def press(data: str) -> None:
+        """Press a button of the latest message, shown by its label."""
+        shown = transport.inbox(person)[-1].buttons
+        label = next(b.label for row in shown for b in row if b.data == data)
+        await act(f"[{label}]", lambda: transport.press(person, data))
+
     async def act(shown: str, do: Callable[[], object]) -> None:
         before = len(transport.inbox(person))
         do()
@@ -164,15 +169,14 @@ async def _join(
             print(file=out)
 
     await act(f"/start {code}", lambda: transport.say(person, f"/start {code}"))
-    await act("[I agree, join]", lambda: transport.press(person, "j:ok"))
+    await press("j:ok")
     if "j:age:18-22" in transport.inbox(person)[-1].button_data():  # the group has age limits
-        await act("[18–22]", lambda: transport.press(person, "j:age:18-22"))
+        await press("j:age:18-22")
     if isinstance(pick, int):
-        label = transport.inbox(person)[-1].buttons[pick][0].label
-        await act(f"[{label}]", lambda: transport.press(person, f"j:n:{pick}"))
+        await press(f"j:n:{pick}")
     else:
         await act(pick, lambda: transport.say(person, pick))
-    await act(f"[{LANGUAGE_NAMES[language]}]", lambda: transport.press(person, f"j:l:{language}"))
+    await press(f"j:l:{language}")
     if not show:
         welcome = transport.inbox(person)[-1].text.splitlines()[0]
         print(f"    to {person}: {welcome}", file=out)
