@@ -449,7 +449,8 @@ def report(
         )
     print(
         f"cpu         burst                     : {burst.cores:8.2f} cores (process CPU / wall, "
-        f"SQLite threads included); peak RSS {peak:.0f} MiB"
+        f"{'the database server not included' if args.postgres else 'SQLite threads included'}); "
+        f"peak RSS {peak:.0f} MiB"
     )
     print()
     print(
