@@ -416,3 +416,21 @@ async def test_a_facilitator_makes_an_invite_in_the_chat_and_someone_joins_with_
     h.clock.advance(timedelta(days=8))
     expired = await h.says("bo", f"/liity {code}")
     assert "vanhentunut" in expired[-1] or "vanheni" in expired[-1], expired
+
+
+async def test_an_edit_before_the_copies_go_out_rewrites_them_in_the_queue(
+    harness: Harness,
+) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h))
+    aino = await join(h, "aino", group.code)
+    await join(h, "bo", group.code, pick=1)
+    await h.app.sender.stop()  # the platform is slow: nothing goes out for a moment
+    said = h.transport.say("aino", "Kirjotusvirhe")
+    h.transport.edit_own("aino", said.message_id or "", "Kirjoitusvirhe korjattu")
+    await h.transport.wait_idle()
+    h.app.sender.start()
+    await h.settle()
+    [copy] = [m for m in h.transport.inbox("bo") if m.text.startswith(f"{aino}:")]
+    assert copy.text == f"{aino}: Kirjoitusvirhe korjattu"
+    assert copy.edits == [], "rewritten before sending, not edited afterwards"
