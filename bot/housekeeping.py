@@ -72,7 +72,8 @@ class Housekeeping:
         return purged, pruned
 
     async def move_waiting_lists(self) -> int:
-        """Offers past their deadline lapse; each freed seat goes to the next person waiting."""
+        """Offers past their deadline lapse, and every free seat (freed by a lapse, by staff,
+        or by a larger capacity) goes to the next person waiting."""
         if self._limits is None or self._catalogues is None:
             return 0
         now = self._clock.now()
@@ -85,7 +86,8 @@ class Housekeeping:
                 await tell_member(
                     tx, self._catalogues, membership, group, OFFER_LAPSED, name=group.name
                 )
-            for group in groups.values():
+            waiting = await tx.groups.get_many(await tx.memberships.groups_with_waiting())
+            for group in (groups | waiting).values():
                 for membership in await enrolment.offer_free_seats(tx, group, now, self._limits):
                     offered += await queue_offer(tx, self._catalogues, membership, group)
         return offered

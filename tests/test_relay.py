@@ -434,3 +434,19 @@ async def test_an_edit_before_the_copies_go_out_rewrites_them_in_the_queue(
     [copy] = [m for m in h.transport.inbox("bo") if m.text.startswith(f"{aino}:")]
     assert copy.text == f"{aino}: Kirjoitusvirhe korjattu"
     assert copy.edits == [], "rewritten before sending, not edited afterwards"
+
+
+async def test_a_larger_capacity_offers_the_new_seats_to_those_waiting(harness: Harness) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h), capacity=1)
+    await join(h, "aino", group.code)
+    await join(h, "bo", group.code, pick=1)
+    async with h.app.store.transaction() as tx:
+        found = await tx.groups.get(group.id)
+        assert found is not None
+        found.capacity = 2
+    housekeeping = h.app.scheduler.housekeeping
+    assert housekeeping is not None
+    await housekeeping.run()
+    await h.settle()
+    assert any(d.startswith("wl:yes:") for d in last(h.transport, "bo").button_data())

@@ -151,6 +151,18 @@ class MembershipRepository:
         membership.joined_at = self._clock.now()
         await self._session.flush()
 
+    async def groups_with_waiting(self) -> list[int]:
+        """Groups someone is waiting to get into, without a place offered to them yet."""
+        result = await self._session.execute(
+            select(Membership.group_id)
+            .where(
+                Membership.status == MembershipStatus.WAITING,
+                Membership.offer_expires_at.is_(None),
+            )
+            .distinct()
+        )
+        return sorted(result.scalars())
+
     async def lapsed_offers(self, now: datetime) -> list[Membership]:
         result = await self._session.execute(
             select(Membership)
