@@ -1,0 +1,70 @@
+"""Personal information that breaks anonymity: phone numbers, e-mail addresses, Finnish
+personal identity codes (with a valid check character), IBANs and street addresses.
+
+Numbers that only look like these stay quiet: times ("klo 18.30"), dates, prices, version
+numbers and identity codes or IBANs whose check digits fail.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from stdnum import iban
+from stdnum.fi import hetu
+
+from moderation.normalise import View
+from moderation.verdict import Category, Finding, Severity, Span
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
+HETU = re.compile(r"(?<![\w])\d{6}[-+a-fu-y]\d{3}[0-9a-y](?![\w])", re.IGNORECASE)
+IBAN = re.compile(r"(?<![\w])[a-z]{2}\d{2}(?: ?[0-9a-z]{4}){2,7}(?: ?[0-9a-z]{1,3})?(?![\w])", re.I)
+# "Mannerheimintie 12", "Storgatan 5 B", "Kirkkokatu 3 a 4"; "12 Baker Street".
+STREET = re.compile(
+    r"(?<![\w])[a-zåäö]+(?:katu|tie|kuja|polku|väylä|raitti|ranta|rinne|kaari|gatan|vägen|"
+    r"gränd|stigen|backen)\s+\d{1,4}(?:\s?[a-h](?:\s?\d{1,3})?)?(?![\w])"
+    r"|(?<![\w])\d{1,5}\s+[a-z]+(?:\s[a-z]+)?\s(?:street|st|road|rd|avenue|ave|lane|drive)\b",
+    re.IGNORECASE,
+)
+# A number parsed as a phone number is trusted only with this many digits or more.
+MIN_PHONE_DIGITS = 7
+
+
+def find(original: str, view: View, *, region: str = "FI") -> Finding | None:
+    spans: list[Span] = []
+    spans += _phones(original, region)
+    for match in EMAIL.finditer(view.text):
+        spans.append(Span(*view.original_span(match.start(), match.end()), "email"))
+    for match in HETU.finditer(view.text):
+        if hetu.is_valid(match.group()):
+            spans.append(Span(*view.original_span(match.start(), match.end()), "identity_code"))
+    for match in IBAN.finditer(view.text):
+        if iban.is_valid(match.group()):
+            spans.append(Span(*view.original_span(match.start(), match.end()), "iban"))
+    for match in STREET.finditer(view.text):
+        spans.append(Span(*view.original_span(match.start(), match.end()), "address"))
+    spans = _without_overlaps(spans)
+    if not spans:
+        return None
+    return Finding(Category.PERSONAL_INFO, Severity.HIGH, tuple(spans))
+
+
+def _phones(text: str, region: str) -> list[Span]:
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(
+        text, region, leniency=phonenumbers.Leniency.VALID
+    ):
+        digits = sum(ch.isdigit() for ch in match.raw_string)
+        if digits >= MIN_PHONE_DIGITS:
+            found.append(Span(match.start, match.end, "phone"))
+    return found
+
+
+def _without_overlaps(spans: list[Span]) -> list[Span]:
+    """Keep the first of overlapping spans (a phone number inside an IBAN is one finding)."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if kept and span.start < kept[-1].end:
+            continue
+        kept.append(span)
+    return kept

@@ -1,0 +1,80 @@
+"""The screening pipeline: normalised views that map back to the original text, and personal
+information found (and its look-alikes left alone)."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.normalise import folded, plain
+from moderation.screen import Screen
+from moderation.verdict import Action, Category, Span, without
+
+POLICY = {"personal_info": "block"}
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Mä haluun KUOOOLLA", "ma haluun kuoolla"),
+        ("k u o l l a", "kuolla"),
+        ("k1ll mys3lf", "kill myself"),
+        ("klo 18.30 ja 040 123 4567", "klo 18.30 ja 040 123 4567"),
+        ("\uff34\uff45\uff53\uff54\u200bi", "testi"),  # full-width, a zero-width space
+        ("t\u0430pan itteni", "tapan itteni"),  # a Cyrillic a
+    ],
+)
+def test_the_folded_view_undoes_tricks_and_keeps_numbers(written: str, read: str) -> None:
+    view = folded(plain(written))
+    assert view.text == read
+    assert view.original_span(0, len(view.text)) == (0, len(written))
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("soita mulle 040 123 4567", [("phone", "040 123 4567")]),
+        ("mun numero on +358401234567", [("phone", "+358401234567")]),
+        ("puh. 09 310 1691", [("phone", "09 310 1691")]),
+        ("ring mig på 070-123 45 67", [("phone", "070-123 45 67")]),
+        ("laita viestiä kettu@example.fi", [("email", "kettu@example.fi")]),
+        ("hetu 131052-308T", [("identity_code", "131052-308T")]),
+        ("tili FI21 1234 5600 0007 85", [("iban", "FI21 1234 5600 0007 85")]),
+        ("asun Mannerheimintie 12 B 5", [("address", "Mannerheimintie 12 B 5")]),
+        ("jag bor på Storgatan 5", [("address", "Storgatan 5")]),
+        ("I live at 12 Baker Street", [("address", "12 Baker Street")]),
+    ],
+)
+def test_personal_information_is_found_where_it_was_written(
+    text: str, found: list[tuple[str, str]]
+) -> None:
+    verdict = Screen(POLICY).check(text)
+    assert verdict.action is Action.BLOCK
+    spans = verdict.spans_of(Category.PERSONAL_INFO)
+    assert [(s.label, text[s.start : s.end]) for s in spans] == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nähdään klo 18.30",
+        "maksoi 12,50 € ja 199 euroa",
+        "päivitin version 1.2.3",
+        "syntymäpäivä 12.1.2027",
+        "hetu 131052-308X",  # the check character is wrong
+        "tili FI21 1234 5600 0007 86",  # so is this IBAN's
+        "112 on hätänumero",
+        "olen 17 vuotias ja kävin siellä 2 kertaa",
+        "vuonna 2019 muutin",
+        "kello 9 aamulla, huone 204",
+        "isä kuoli viime vuonna",
+    ],
+)
+def test_numbers_that_only_look_personal_stay_quiet(text: str) -> None:
+    assert Screen(POLICY).check(text).action is Action.ALLOW
+
+
+def test_the_text_without_the_personal_information_can_be_resent() -> None:
+    text = "soita 040 123 4567 tai kettu@example.fi"
+    verdict = Screen(POLICY).check(text)
+    assert without(text, verdict.spans_of(Category.PERSONAL_INFO)) == "soita […] tai […]"
+    assert without("abc", [Span(0, 1, "x"), Span(0, 2, "y")]) == "[…]bc"
