@@ -38,6 +38,7 @@ from groups.enrolment import Limits
 from groups.firing import Grace, ProgrammeCache, PromptFirer
 from groups.programme_library import ProgrammeLibrary
 from groups.pseudonyms import WordLists
+from moderation.screen import Screen
 from storage.clock import Clock, SystemClock
 from storage.crypto import IdentityCipher
 from storage.engine import create_engine
@@ -203,6 +204,9 @@ def build_app(
         rng=secrets.SystemRandom(),
         retention_days=settings.data.message_retention_days,
         bot_username=settings.telegram.bot_username,
+        screen=Screen(
+            {str(category): rule for category, rule in settings.moderation.policy.items()}
+        ),
     )
     dispatcher = Dispatcher(
         store,

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from groups.fanout import Recipient, reader_language, recipients
 from groups.opening import ENDED, OpenPolicy, is_open, next_opening
 from groups.texts import N_, Texts, TextsFor
+from moderation.screen import Screen
+from moderation.verdict import Action, Verdict, without
 from storage.models import (
     Group,
     GroupMode,
@@ -49,6 +51,8 @@ class Outcome(enum.StrEnum):
     ROOM_MODE = "room_mode"  # this group talks in its platform room, not through the bot
     MEDIA_OFF = "media_off"
     MEDIA_HELD = "media_held"
+    BLOCKED = "blocked"  # screening refused it; the author is told why (`verdict`)
+    HELD = "held"  # screening holds it for a moderator
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,7 @@ class Posted:
     message: Message | None = None
     opens_at: datetime | None = None
     copies: int = 0
+    verdict: Verdict | None = None
 
 
 def display_name(texts: Texts, membership: Membership) -> str:
@@ -80,9 +85,10 @@ def display_name(texts: Texts, membership: Membership) -> str:
 class Relay:
     """Relay operations inside one transaction; `texts_for` gives each reader's words."""
 
-    def __init__(self, tx: Transaction, texts_for: TextsFor) -> None:
+    def __init__(self, tx: Transaction, texts_for: TextsFor, screen: Screen | None = None) -> None:
         self._tx = tx
         self._texts_for = texts_for
+        self._screen = screen
 
     async def post(
         self,
@@ -129,14 +135,50 @@ class Relay:
                 action="hold",
             )
             return Posted(Outcome.MEDIA_HELD, message)
+        verdict = self._screen.check(text) if self._screen is not None else None
+        if verdict is not None and verdict.action >= Action.HOLD:
+            blocked = verdict.action is Action.BLOCK
+            message = await store(MessageState.BLOCKED if blocked else MessageState.HELD)
+            await self._review(group, message, verdict)
+            return Posted(Outcome.BLOCKED if blocked else Outcome.HELD, message, verdict=verdict)
         always = group.open_policy == OpenPolicy.ALWAYS
         sessions = [] if always else await tx.schedule.sessions(group.id)
         if not is_open(group, sessions, now):
             message = await store(MessageState.CLOSED)
             return Posted(Outcome.CLOSED, message, opens_at=next_opening(group, sessions, now))
         message = await store(MessageState.ACCEPTED)
+        if verdict is not None and verdict.action is Action.FLAG:
+            await self._review(group, message, verdict)
         copies = await self.deliver(group, author, message, target)
-        return Posted(Outcome.SENT, message, copies=copies)
+        return Posted(Outcome.SENT, message, copies=copies, verdict=verdict)
+
+    async def _review(self, group: Group, message: Message, verdict: Verdict) -> None:
+        """One review item per finding: what was found, where, and what the policy did."""
+        if self._screen is None:
+            return
+        for finding in verdict.findings:
+            await self._tx.reviews.open(
+                group_id=group.id,
+                message_id=message.id,
+                category=finding.category.value,
+                severity=finding.severity.label,
+                action=self._screen.action_for(finding.category, finding.severity).label,
+                spans=[[s.start, s.end, s.label] for s in finding.spans],
+            )
+
+    async def resend_without(
+        self, group: Group, author: Membership, message: Message
+    ) -> int | None:
+        """A blocked message sent on with what was found masked; None if that is not enough."""
+        if self._screen is None or message.state is not MessageState.BLOCKED:
+            return None
+        spans = [s for f in self._screen.check(message.text or "").findings for s in f.spans]
+        masked = without(message.text or "", spans)
+        if self._screen.check(masked).action >= Action.HOLD:
+            return None
+        message.text = masked
+        await self._tx.messages.set_state(message, MessageState.ACCEPTED)
+        return await self.deliver(group, author, message)
 
     async def _reply_target(
         self, author: Membership, source: Source, reply_to: str | None

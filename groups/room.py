@@ -15,6 +15,8 @@ from datetime import datetime
 
 from groups.enrolment import taken_names
 from groups.pseudonyms import WordLists, suggest
+from moderation.screen import Screen
+from moderation.verdict import Action
 from storage.models import (
     Group,
     GroupMode,
@@ -35,6 +37,7 @@ class RoomOutcome(enum.StrEnum):
     NOT_A_GROUP_ROOM = "not_a_group_room"
     RECORDED = "recorded"
     REMOVED_MEDIA = "removed_media"
+    REMOVED_PERSONAL = "removed_personal"  # screening blocked it: personal information
     HELD_MEDIA = "held_media"
 
 
@@ -85,6 +88,7 @@ async def room_message(
     media: str | None,
     words: WordLists,
     rng: random.Random,
+    screen: Screen | None = None,
 ) -> RoomPosted:
     found = await group_room(tx, transport, room_id)
     if found is None:
@@ -92,7 +96,9 @@ async def room_message(
     group, _binding = found
     membership = await _member(tx, group, person, words, rng)
     held = media is not None and group.media_policy == "review"
-    removed = media is not None and not held
+    verdict = screen.check(text) if screen is not None and text else None
+    blocked = verdict is not None and verdict.action is Action.BLOCK
+    removed = (media is not None and not held) or blocked
     state = (
         MessageState.BLOCKED if removed else MessageState.HELD if held else MessageState.ACCEPTED
     )
@@ -115,6 +121,18 @@ async def room_message(
             action="flag",
         )
         return RoomPosted(RoomOutcome.HELD_MEDIA, group, membership)
+    if verdict is not None and verdict.findings and screen is not None:
+        for finding in verdict.findings:
+            await tx.reviews.open(
+                group_id=group.id,
+                message_id=message.id,
+                category=finding.category.value,
+                severity=finding.severity.label,
+                action=screen.action_for(finding.category, finding.severity).label,
+                spans=[[s.start, s.end, s.label] for s in finding.spans],
+            )
+    if blocked:
+        message.text = None  # what broke someone's anonymity is not kept
     if removed:
         await tx.outbox.enqueue_many(
             [
@@ -128,7 +146,8 @@ async def room_message(
                 )
             ]
         )
-        return RoomPosted(RoomOutcome.REMOVED_MEDIA, group, membership)
+        outcome = RoomOutcome.REMOVED_PERSONAL if blocked else RoomOutcome.REMOVED_MEDIA
+        return RoomPosted(outcome, group, membership)
     return RoomPosted(RoomOutcome.RECORDED, group, membership)
 
 

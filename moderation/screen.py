@@ -16,7 +16,7 @@ from moderation.verdict import Action, Category, Finding, Severity, Verdict
 
 Detector = Callable[[str, View], Finding | None]
 # category → one action for every severity, or a table by severity (as in `[moderation.policy]`).
-PolicyTable = Mapping[str, str | Mapping[str, str]]
+PolicyTable = Mapping[str, object]
 
 DETECTORS: tuple[Detector, ...] = (personal_info.find,)
 
@@ -28,8 +28,8 @@ class Screen:
 
     def action_for(self, category: Category, severity: Severity) -> Action:
         rule = self._policy.get(category.value, "flag")
-        name = rule if isinstance(rule, str) else rule.get(severity.label, "flag")
-        return Action[name.upper()]
+        name = rule.get(severity.label, "flag") if isinstance(rule, Mapping) else rule
+        return Action[str(name).upper()]
 
     def check(self, text: str) -> Verdict:
         view = plain(text)

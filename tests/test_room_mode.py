@@ -86,3 +86,17 @@ async def test_without_rights_the_facilitators_are_told_once(harness: Harness) -
         "Only text can be shared in this group; a file was removed."
     )
     assert [m.text for m in h.transport.received[ROOM]].count(notice) == 3
+
+
+async def test_a_phone_number_in_the_room_is_removed_and_not_kept(harness: Harness) -> None:
+    h = harness
+    await _room_group(h)
+    await h.says("aino", "/start")
+    said = h.transport.say_in_room("aino", ROOM, "Soittakaa mulle 040 123 4567")
+    await h.settle()
+    room = {m.message_id: m for m in h.transport.received[ROOM]}
+    assert room[said.message_id or ""].deleted
+    assert h.transport.texts("aino")[-1].startswith("Poistin viestisi ryhmästä Vanhempien piiri")
+    async with h.app.store.transaction() as tx:
+        [message] = (await tx.session.execute(select(Message))).scalars().all()
+    assert message.state is MessageState.BLOCKED and message.text is None

@@ -15,6 +15,7 @@ from groups.enrolment import Limits
 from groups.firing import ProgrammeCache
 from groups.programme_library import ProgrammeLibrary
 from groups.pseudonyms import Blocklist, WordLists
+from moderation.screen import Screen
 from storage.clock import Clock
 from storage.models import Group, Membership, Person, Priority
 from storage.store import Transaction
@@ -36,6 +37,8 @@ class Services:
     retention_days: int
     # The Telegram bot's @username, for invite links; None without Telegram.
     bot_username: str | None = None
+    # Screening every member's message; None only in tests that leave it out.
+    screen: Screen | None = None
 
 
 @dataclass(frozen=True, slots=True)

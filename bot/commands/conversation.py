@@ -12,13 +12,15 @@ from bot.ports import Button, ChatRef
 from groups.enrolment import Step
 from groups.relay import Outcome, Posted, Relay, Source, relay_groups
 from groups.room import RoomOutcome, room_message
+from moderation.verdict import Verdict
 from storage.models import Group, Membership, MembershipStatus, Message, MessageState
 
 CLOSED_PREFIX = "cl"
+BLOCKED_PREFIX = "pi"
 
 
 def _relay(ctx: Context) -> Relay:
-    return Relay(ctx.tx, ctx.catalogues.translator)
+    return Relay(ctx.tx, ctx.catalogues.translator, ctx.services.screen)
 
 
 def _source(ctx: Context) -> Source | None:
@@ -138,26 +140,85 @@ def _answer(ctx: Context, group: Group, posted: Posted) -> list[Reply]:
                     )
                 )
             ]
+        case Outcome.BLOCKED if posted.message is not None and posted.verdict is not None:
+            return [_blocked(ctx, posted.message.id, posted.verdict)]
+        case Outcome.HELD:
+            return [Reply(_("Your message waits for a moderator to look at it first."))]
         case Outcome.MEDIA_HELD:
             return [Reply(_("Files are checked by a moderator first. Yours waits for review."))]
     return []
 
 
-async def closed_pressed(ctx: Context, payload: str) -> list[Reply]:
+FOUND_NAMES = {
+    "phone": N_("a phone number"),
+    "email": N_("an e-mail address"),
+    "identity_code": N_("a personal identity code"),
+    "iban": N_("a bank account number"),
+    "address": N_("a street address"),
+}
+
+
+def _blocked(ctx: Context, message_id: int, verdict: Verdict) -> Reply:
+    """Why a message was not sent, and the offer to send it with that part masked."""
+    _ = ctx.t.gettext
+    labels = sorted({s.label for f in verdict.findings for s in f.spans})
+    found = ", ".join(_(FOUND_NAMES[label]) for label in labels if label in FOUND_NAMES)
+    text = _(
+        "I didn't send your message: it has {found}, which could tell others who you are. "
+        "Shall I send it with that part hidden?",
+        found=found or _("something personal"),
+    )
+    return Reply(
+        text,
+        buttons=(
+            (
+                Button(_("Send it hidden"), f"{BLOCKED_PREFIX}:send:{message_id}"),
+                Button(_("Don't send"), f"{BLOCKED_PREFIX}:drop:{message_id}"),
+            ),
+        ),
+    )
+
+
+async def blocked_pressed(ctx: Context, payload: str) -> list[Reply]:
     _ = ctx.t.gettext
     choice, _sep, message_id = payload.partition(":")
+    found = await _own_by_id(ctx, message_id, MessageState.BLOCKED)
+    if found is None:
+        return [Reply(_("That button is no longer in use."))]
+    group, membership, message = found
+    if choice == "drop":
+        await ctx.tx.messages.drop(message)
+        return [Reply(_("Alright, I deleted it."))]
+    if await _relay(ctx).resend_without(group, membership, message) is None:
+        return [Reply(_("I couldn't hide it well enough. Please write the message again."))]
+    return [Reply(_("Sent, with the personal part hidden."))]
+
+
+async def _own_by_id(
+    ctx: Context, message_id: str, state: MessageState
+) -> tuple[Group, Membership, Message] | None:
+    """A message named by a button, only if it is this person's own and in `state`."""
     message = await ctx.tx.messages.get(int(message_id)) if message_id.isdigit() else None
     membership = await ctx.tx.memberships.get(message.membership_id) if message else None
+    group = await ctx.tx.groups.get(message.group_id) if message else None
     if (
         message is None
         or membership is None
+        or group is None
         or membership.person_id != ctx.person.id
-        or message.state is not MessageState.CLOSED
+        or message.state is not state
     ):
+        return None
+    return group, membership, message
+
+
+async def closed_pressed(ctx: Context, payload: str) -> list[Reply]:
+    _ = ctx.t.gettext
+    choice, _sep, message_id = payload.partition(":")
+    found = await _own_by_id(ctx, message_id, MessageState.CLOSED)
+    if found is None:
         return [Reply(_("That button is no longer in use."))]
-    group = await ctx.tx.groups.get(message.group_id)
-    if group is None:
-        return [Reply(_("That button is no longer in use."))]
+    group, _membership, message = found
     if choice == "drop":
         await ctx.tx.messages.drop(message)
         return [Reply(_("Alright, I deleted it."))]
@@ -222,6 +283,21 @@ async def remove(ctx: Context, args: str) -> list[Reply]:
     return [Reply(_("Removed. The others now see a note in its place."))]
 
 
+ROOM_REMOVALS = {
+    RoomOutcome.REMOVED_MEDIA: (
+        N_("Only text can be shared in this group; a file was removed."),
+        N_("I removed the file you shared in {group}: the group takes only text."),
+    ),
+    RoomOutcome.REMOVED_PERSONAL: (
+        N_("A message was removed because it had personal information in it."),
+        N_(
+            "I removed your message in {group}: it had personal information (like a phone "
+            "number or an address) that the group should not see."
+        ),
+    ),
+}
+
+
 async def on_room(ctx: Context) -> list[Reply]:
     """A message in a group's platform room (room mode): recorded, and removed if the group
     does not allow it, with the reason told to its author privately."""
@@ -238,18 +314,17 @@ async def on_room(ctx: Context) -> list[Reply]:
         media=event.media,
         words=ctx.services.words,
         rng=ctx.services.rng,
+        screen=ctx.services.screen,
     )
-    if posted.outcome is not RoomOutcome.REMOVED_MEDIA or posted.group is None:
+    if posted.outcome not in ROOM_REMOVALS or posted.group is None:
         return []
+    in_room, privately = ROOM_REMOVALS[posted.outcome]
     dm = ctx.tx.persons.dm_chat(ctx.person)
     if dm is None:  # never wrote to the bot privately: say it in the room, naming no one
-        return [Reply(ctx.t.gettext("Only text can be shared in this group; a file was removed."))]
+        return [Reply(ctx.t.gettext(in_room))]
     return [
         Reply(
-            ctx.t.gettext(
-                "I removed the file you shared in {group}: the group takes only text.",
-                group=posted.group.name,
-            ),
+            ctx.t.gettext(privately, group=posted.group.name),
             chat=ChatRef(event.transport, dm),
         )
     ]
@@ -262,4 +337,4 @@ COMMANDS = [
         remove,
     ),
 ]
-BUTTONS = [ButtonRoute(CLOSED_PREFIX, closed_pressed)]
+BUTTONS = [ButtonRoute(CLOSED_PREFIX, closed_pressed), ButtonRoute(BLOCKED_PREFIX, blocked_pressed)]
