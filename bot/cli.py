@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import __version__, cli_groups, cli_programmes, cli_staff
+from bot import __version__, cli_groups, cli_moderate, cli_programmes, cli_staff
 from bot.config import ConfigError, Settings, load_settings, resolve_config_path
 from bot.config_check import check_config_file
 from bot.logs import configure_logging, get_logger
@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_programmes.add_parser(commands, common)
     cli_groups.add_parser(commands, common)
     cli_staff.add_parser(commands, common)
+    cli_moderate.add_parser(commands, common)
 
     secret = commands.add_parser("secret", parents=[common], help="manage the encryption key")
     secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
@@ -96,11 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # The demo prints a conversation; service logs would interleave with it.
     level = "ERROR" if args.command == "demo" else settings.logging.level
-    if args.command in ("group", "staff", "programs") and level == "INFO":
+    if args.command in ("group", "staff", "programs", "moderate") and level == "INFO":
         level = "WARNING"  # their output is data; routine log lines would mix into it
     configure_logging(level, settings.logging.format)
     if args.command == "programs":
         return cli_programmes.run(settings, args)
+    if args.command == "moderate":
+        return cli_moderate.run(settings, sys.stdin, sys.stdout)
     try:
         if args.command == "group":
             return asyncio.run(cli_groups.run(settings, args))

@@ -3,8 +3,13 @@ information found (and its look-alikes left alone)."""
 
 from __future__ import annotations
 
+import io
+import json
+from pathlib import Path
+
 import pytest
 
+from bot.cli import main
 from moderation.normalise import folded, plain
 from moderation.screen import Screen
 from moderation.verdict import Action, Category, Span, without
@@ -78,3 +83,29 @@ def test_the_text_without_the_personal_information_can_be_resent() -> None:
     verdict = Screen(POLICY).check(text)
     assert without(text, verdict.spans_of(Category.PERSONAL_INFO)) == "soita […] tai […]"
     assert without("abc", [Span(0, 1, "x"), Span(0, 2, "y")]) == "[…]bc"
+
+
+def test_piiri_moderate_jsonl_answers_every_line_in_order(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    lines = [
+        {"id": 1, "text": "soita 040 123 4567", "lang": "fi"},
+        {"id": "b", "text": "nähdään klo 18.30"},
+    ]
+    given = "\n".join(json.dumps(line) for line in lines) + "\nnot json\n" + '{"id": 4}\n'
+    monkeypatch.setattr("sys.stdin", io.StringIO(given))
+    assert main(["moderate", "--jsonl"]) == 1, "a bad line makes the exit code say so"
+    out = capsys.readouterr()
+    answers = [json.loads(line) for line in out.out.splitlines()]
+    assert answers == [
+        {
+            "id": 1,
+            "action": "block",
+            "categories": [{"name": "personal_info", "severity": "high", "spans": [[6, 18]]}],
+        },
+        {"id": "b", "action": "allow", "categories": []},
+        {"id": None, "error": "not JSON (Expecting value at column 1)"},
+        {"id": 4, "error": 'no "text" string'},
+    ]
+    assert "line 3" in out.err and "line 4" in out.err
