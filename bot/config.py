@@ -174,7 +174,7 @@ DEFAULT_POLICY: Mapping[Category, PolicyRule] = {
     "hate": "block",
     "sexual": "hold",
     "personal_info": "block",
-    "contact_exchange": "hold",
+    "contact_exchange": "block",
     "spam": "hold",
 }
 

@@ -56,6 +56,12 @@ def plain(text: str) -> View:
     return View("".join(chars), tuple(origin))
 
 
+def dotless(view: View) -> View:
+    """`plain` with Finnish and Swedish letters typed without their dots (ä → a); nothing else,
+    so digits and punctuation stay as written (for handles and codes)."""
+    return View("".join(DOTLESS.get(ch, ch) for ch in view.text), view.origin)
+
+
 def folded(view: View) -> View:
     """`plain` with homoglyphs, leetspeak, dotless letters, repeats and spacing undone."""
     chars: list[str] = []

@@ -109,3 +109,42 @@ def test_piiri_moderate_jsonl_answers_every_line_in_order(
         {"id": 4, "error": 'no "text" string'},
     ]
     assert "line 3" in out.err and "line 4" in out.err
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "lisää mut snäppiin: kettu_88",
+            [("invitation", "lisää mut"), ("handle", "snäppiin: kettu_88")],
+        ),
+        ("mun snap on kettu88", [("invitation", "mun snap on kettu88")]),
+        ("laita dm niin jutellaan", [("invitation", "laita dm")]),
+        ("jutellaan privassa", [("invitation", "jutellaan privassa")]),
+        ("l1sää mut", [("invitation", "l1sää mut")]),
+        ("seuraa @kettu_88", [("handle", "@kettu_88")]),
+        ("lägg till mig på snap", [("invitation", "lägg till mig")]),
+        ("add me on insta @foxy", [("invitation", "add me on"), ("handle", "insta @foxy")]),
+        ("discord kettu#1234", [("handle", "discord kettu#1234")]),
+    ],
+)
+def test_moving_the_talk_elsewhere_is_found(text: str, found: list[tuple[str, str]]) -> None:
+    verdict = Screen(POLICY | {"contact_exchange": "block"}).check(text)
+    spans = verdict.spans_of(Category.CONTACT_EXCHANGE)
+    assert [(s.label, text[s.start : s.end]) for s in spans] == found
+    assert verdict.action is Action.BLOCK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ei jaeta yhteystietoja ryhmässä",
+        "pelaan robloxia illalla",
+        "lisää tähän kohtaan vielä yksi asia",
+        "jag har instagram men använder den sällan",
+        "I added me to the list by mistake",
+        "snäppi on mun lempisovellus",
+    ],
+)
+def test_talk_about_apps_and_adding_things_stays_quiet(text: str) -> None:
+    assert Screen(POLICY | {"contact_exchange": "block"}).check(text).action is Action.ALLOW

@@ -155,6 +155,8 @@ FOUND_NAMES = {
     "identity_code": N_("a personal identity code"),
     "iban": N_("a bank account number"),
     "address": N_("a street address"),
+    "handle": N_("a social media handle"),
+    "invitation": N_("an invitation to talk somewhere else"),
 }
 
 
@@ -164,8 +166,9 @@ def _blocked(ctx: Context, message_id: int, verdict: Verdict) -> Reply:
     labels = sorted({s.label for f in verdict.findings for s in f.spans})
     found = ", ".join(_(FOUND_NAMES[label]) for label in labels if label in FOUND_NAMES)
     text = _(
-        "I didn't send your message: it has {found}, which could tell others who you are. "
-        "Shall I send it with that part hidden?",
+        "I didn't send your message: it has {found}. Contact details and moving elsewhere stay "
+        "out of the group, so that everyone stays anonymous and safe. Shall I send it with "
+        "that part hidden?",
         found=found or _("something personal"),
     )
     return Reply(
