@@ -229,7 +229,7 @@ async def test_a_custom_pseudonym_is_checked_and_names_stay_unique(harness: Harn
     h.transport.say("bo", f"/start {group.code}")
     await h.settle()
     await press_shown(h, "bo", "j:ok")
-    for bad in ("Kettu 0401234567", "revontuli", "Ohjaaja"):
+    for bad in ("Kettu 0401234567", "revontuli", "Ohjaaja", "Lisää Mut"):  # the last: screened
         h.transport.say("bo", bad)
         await h.settle()
         assert any(d.startswith("j:n:") for d in last(h.transport, "bo").button_data()), bad

@@ -245,6 +245,9 @@ async def _name_chosen(ctx: Context, group: Group, draft: JoinDraft, name: str) 
     _ = ctx.t.gettext
     taken = await enrolment.taken_names(ctx.tx, group.id)
     rejection = check(name, taken, ctx.services.blocklist)
+    screen = ctx.services.screen
+    if rejection is None and screen is not None and screen.check(name).findings:
+        rejection = Rejection.PERSONAL_INFO  # the same screening members' messages get
     if rejection is not None:
         return [Reply(_(REJECTIONS[rejection])), await _ask(ctx, group, draft)]
     draft.pseudonym = normalise(name)
