@@ -39,7 +39,11 @@ class ContactPatterns:
             handle_after_platform=re.compile(
                 rf"\b(?:{platform})\b(?:\s*[:=]\s*@?{NAME}|\s+@{NAME}|\s+(?={NAME_WITH_MARK}){NAME})"
             ),
-            invitation=re.compile(r"\b(?:" + "|".join(f"(?:{i})" for i in invitations) + r")"),
+            invitation=re.compile(
+                r"\b(?:"
+                + "|".join(f"(?:{i.replace('{platform}', platform)})" for i in invitations)
+                + r")"
+            ),
         )
 
 

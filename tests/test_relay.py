@@ -458,22 +458,22 @@ async def test_a_phone_number_never_reaches_other_members(harness: Harness) -> N
     aino = await join(h, "aino", group.code)
     await join(h, "bo", group.code, pick=1)
     before = copies(h, "bo")
-    (why,) = await h.says("aino", "Soita mulle 040 123 4567 niin jutellaan")
+    (why,) = await h.says("aino", "Tässä mun numero 040 123 4567 jos tarvii")
     assert why.startswith("En lähettänyt viestiäsi: siinä on puhelinnumero")
     assert copies(h, "bo") == before
     assert not any("123 4567" in m.text for m in h.transport.received[STAFF_ROOM])
     send = [d for d in last(h.transport, "aino").button_data() if d.startswith("pi:send:")]
     await press_shown(h, "aino", send[0])
-    assert copies(h, "bo")[-1] == f"{aino}: Soita mulle […] niin jutellaan"
+    assert copies(h, "bo")[-1] == f"{aino}: Tässä mun numero […] jos tarvii"
     async with h.app.store.transaction() as tx:
         [item] = await tx.reviews.queue([group.id])
         texts = (await tx.session.execute(select(Message.text))).scalars().all()
     assert (item.category, item.action) == ("personal_info", "block")
-    assert item.spans == [[12, 24, "phone"]], "where it was, never the number itself"
+    assert item.spans == [[17, 29, "phone"]], "where it was, never the number itself"
     assert not any("4567" in (t or "") for t in texts), "the number is not kept either"
 
     (again,) = await h.says("aino", "mun sposti on kettu@example.fi")
     assert "sähköpostiosoite" in again
     drop = [d for d in last(h.transport, "aino").button_data() if d.startswith("pi:drop:")]
     await press_shown(h, "aino", drop[0])
-    assert copies(h, "bo")[-1] == f"{aino}: Soita mulle […] niin jutellaan"
+    assert copies(h, "bo")[-1] == f"{aino}: Tässä mun numero […] jos tarvii"
