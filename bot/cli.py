@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import __version__, cli_groups, cli_moderate, cli_programmes, cli_staff
+from bot import __version__, cli_audit, cli_groups, cli_moderate, cli_programmes, cli_staff
 from bot.config import ConfigError, Settings, load_settings, resolve_config_path
 from bot.config_check import check_config_file
 from bot.logs import configure_logging, get_logger
@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_groups.add_parser(commands, common)
     cli_staff.add_parser(commands, common)
     cli_moderate.add_parser(commands, common)
+    cli_audit.add_parser(commands, common)
 
     secret = commands.add_parser("secret", parents=[common], help="manage the encryption key")
     secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # The demo prints a conversation; service logs would interleave with it.
     level = "ERROR" if args.command == "demo" else settings.logging.level
-    if args.command in ("group", "staff", "programs", "moderate") and level == "INFO":
+    if args.command in ("group", "staff", "programs", "moderate", "audit") and level == "INFO":
         level = "WARNING"  # their output is data; routine log lines would mix into it
     configure_logging(level, settings.logging.format)
     if args.command == "programs":
@@ -109,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cli_groups.run(settings, args))
         if args.command == "staff":
             return asyncio.run(cli_staff.run(settings, args))
+        if args.command == "audit":
+            return asyncio.run(cli_audit.run(settings, args))
         if args.command == "db":
             return asyncio.run(_db(settings, args.db_command))
         if args.command == "demo":

@@ -326,3 +326,18 @@ def test_a_groups_rules_are_set_checked_and_audited(
         ["age_max", "age_min", "capacity", "media_policy", "open_extra_hours", "open_policy"],
         ["age_min", "capacity"],
     ]
+
+
+def test_piiri_audit_lists_a_groups_trail_and_checks_the_chain(
+    configured: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    group = new_group(capsys)
+    assert main(["group", "rules", group, "--capacity", "12"]) == 0
+    capsys.readouterr()
+    shown = run_json(capsys, "audit", group)
+    assert isinstance(shown, dict)
+    assert [e["action"] for e in shown["events"]] == ["group.rules_changed", "group.created"]
+    assert shown["chain"]["broken_at"] is None and shown["chain"]["events"] >= 2
+    assert main(["audit", group]) == 0
+    out = capsys.readouterr().out
+    assert "group.rules_changed" in out and out.rstrip().endswith("events checked")

@@ -27,3 +27,6 @@ class AuditEvent(Base):
     subject: Mapped[str | None] = mapped_column(String(120))
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Keyed hash of the previous event's `chain` and this event's content: an event changed,
+    # removed or slipped in breaks every link after it (`AuditRepository.verify`).
+    chain: Mapped[str | None] = mapped_column(String(64))

@@ -107,6 +107,10 @@ def upgrade() -> None:
     with op.batch_alter_table("memberships", schema=None) as batch_op:
         batch_op.add_column(sa.Column("offer_expires_at", UTC_TIME, nullable=True))
 
+    # Not in batch mode: on SQLite that would rebuild the table and lose its append-only
+    # triggers. A plain ADD COLUMN keeps them on both engines.
+    op.add_column("audit_events", sa.Column("chain", sa.String(length=64), nullable=True))
+
     with op.batch_alter_table("room_bindings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("rights_warned_at", UTC_TIME, nullable=True))
 
@@ -169,6 +173,8 @@ def downgrade() -> None:
 
     with op.batch_alter_table("memberships", schema=None) as batch_op:
         batch_op.drop_column("offer_expires_at")
+
+    op.execute("ALTER TABLE audit_events DROP COLUMN chain")
 
     with op.batch_alter_table("groups", schema=None) as batch_op:
         batch_op.drop_column("finished_at")
