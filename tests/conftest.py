@@ -107,3 +107,14 @@ async def harness(
     await app.start()
     yield Harness(app, transport, clock)
     await app.stop()
+
+
+@pytest.fixture
+def configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str, secret_key: str
+) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PIIRI_DATABASE_URL", database_url)
+    monkeypatch.setenv("PIIRI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PIIRI_SECRET_KEY", secret_key)
+    return tmp_path

@@ -11,66 +11,9 @@ import pytest
 from icalendar import Calendar
 
 from bot.cli import main
-from storage.clock import SystemClock
-from storage.crypto import IdentityCipher
 from storage.engine import create_engine
 from storage.migrate import downgrade
-from storage.models import AuditEvent
-from storage.store import Store
-
-
-@pytest.fixture
-def configured(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str, secret_key: str
-) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PIIRI_DATABASE_URL", database_url)
-    monkeypatch.setenv("PIIRI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PIIRI_SECRET_KEY", secret_key)
-    return tmp_path
-
-
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
-    assert main([*argv, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
-
-
-def new_group(capsys: pytest.CaptureFixture[str], *, mode: str = "relay") -> str:
-    created = run_json(
-        capsys,
-        "group",
-        "create",
-        "--program",
-        "tunteet",
-        "--name",
-        f"Ryhmä {mode}",
-        "--start",
-        "2027-03-16 18:00",
-        "--mode",
-        mode,
-    )
-    assert isinstance(created, dict)
-    return str(created["id"])
-
-
-def audit_trail(database_url: str, secret_key: str) -> list[AuditEvent]:
-    """The audit rows, oldest first, read through the store as the service would."""
-
-    async def read() -> list[AuditEvent]:
-        store = Store(
-            create_engine(database_url), IdentityCipher.from_text(secret_key), SystemClock()
-        )
-        try:
-            async with store.transaction() as tx:
-                return list(reversed(await tx.audit.recent()))
-        finally:
-            await store.close()
-
-    return asyncio.run(read())
-
-
-def actions(events: list[AuditEvent]) -> list[str]:
-    return [event.action for event in events]
+from tests.cli_helpers import actions, audit_trail, new_group, run_json
 
 
 def test_create_list_show_and_export_a_group(

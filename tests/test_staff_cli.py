@@ -11,22 +11,11 @@ import pytest
 
 from bot.cli import main
 from bot.logs import QUIET_LIBRARIES, JsonFormatter, TextFormatter
-from tests.test_group_cli import actions, audit_trail, new_group, run_json
+from tests.cli_helpers import actions, audit_trail, new_group, run_json
 
 FACILITATOR = "telegram:123456789"
 ADMIN = "matrix:@anna-4417:example.org"
 PLATFORM_IDS = ("123456789", "@anna-4417", "anna-4417:example.org")
-
-
-@pytest.fixture
-def configured(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str, secret_key: str
-) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PIIRI_DATABASE_URL", database_url)
-    monkeypatch.setenv("PIIRI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PIIRI_SECRET_KEY", secret_key)
-    return tmp_path
 
 
 @pytest.fixture
