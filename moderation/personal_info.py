@@ -26,13 +26,15 @@ STREET = re.compile(
     r"|(?<![\w])\d{1,5}\s+[a-z]+(?:\s[a-z]+)?\s(?:street|st|road|rd|avenue|ave|lane|drive)\b",
     re.IGNORECASE,
 )
+# Regions whose national number formats are read, in order: where Piiri's members live.
+REGIONS = ("FI", "SE", "GB")
 # A number parsed as a phone number is trusted only with this many digits or more.
 MIN_PHONE_DIGITS = 7
 
 
-def find(original: str, view: View, *, region: str = "FI") -> Finding | None:
+def find(original: str, view: View, *, regions: tuple[str, ...] = REGIONS) -> Finding | None:
     spans: list[Span] = []
-    spans += _phones(original, region)
+    spans += _phones(original, regions)
     for match in EMAIL.finditer(view.text):
         spans.append(Span(*view.original_span(match.start(), match.end()), "email"))
     for match in HETU.finditer(view.text):
@@ -49,15 +51,29 @@ def find(original: str, view: View, *, region: str = "FI") -> Finding | None:
     return Finding(Category.PERSONAL_INFO, Severity.HIGH, tuple(spans))
 
 
-def _phones(text: str, region: str) -> list[Span]:
-    found = []
-    for match in phonenumbers.PhoneNumberMatcher(
-        text, region, leniency=phonenumbers.Leniency.VALID
-    ):
-        digits = sum(ch.isdigit() for ch in match.raw_string)
-        if digits >= MIN_PHONE_DIGITS:
-            found.append(Span(match.start, match.end, "phone"))
+def _phones(text: str, regions: tuple[str, ...]) -> list[Span]:
+    """Numbers as written in the first region, then, while digits are left over, the others
+    (a Swedish or British number written without its country code)."""
+    found: list[Span] = []
+    for region in regions:
+        if region != regions[0] and _digits_outside(text, found) < MIN_PHONE_DIGITS:
+            break
+        for match in phonenumbers.PhoneNumberMatcher(
+            text, region, leniency=phonenumbers.Leniency.VALID
+        ):
+            digits = sum(ch.isdigit() for ch in match.raw_string)
+            inside = any(s.start <= match.start < s.end for s in found)
+            if digits >= MIN_PHONE_DIGITS and not inside:
+                found.append(Span(match.start, match.end, "phone"))
     return found
+
+
+def _digits_outside(text: str, spans: list[Span]) -> int:
+    return sum(
+        1
+        for i, ch in enumerate(text)
+        if ch.isdigit() and not any(s.start <= i < s.end for s in spans)
+    )
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:

@@ -41,6 +41,9 @@ def test_the_folded_view_undoes_tricks_and_keeps_numbers(written: str, read: str
         ("mun numero on +358401234567", [("phone", "+358401234567")]),
         ("puh. 09 310 1691", [("phone", "09 310 1691")]),
         ("ring mig på 070-123 45 67", [("phone", "070-123 45 67")]),
+        ("ring 08-123 456 78", [("phone", "08-123 456 78")]),  # Stockholm, no country code
+        ("call 020 7946 0958", [("phone", "020 7946 0958")]),  # London
+        ("040 123 4567 tai 050 765 4321", [("phone", "040 123 4567"), ("phone", "050 765 4321")]),
         ("laita viestiä kettu@example.fi", [("email", "kettu@example.fi")]),
         ("hetu 131052-308T", [("identity_code", "131052-308T")]),
         ("tili FI21 1234 5600 0007 85", [("iban", "FI21 1234 5600 0007 85")]),
