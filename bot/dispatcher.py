@@ -147,6 +147,8 @@ class Dispatcher:
             return await self._on_edit(ctx)
         if event.is_private and event.kind is InboundKind.DELETE:
             return await self._on_delete(ctx)
+        if not event.is_private and event.kind is InboundKind.EDIT:
+            return await self._on_room(ctx)
         if event.kind is not InboundKind.MESSAGE or (event.text is None and event.media is None):
             log.debug("inbound.no_action", transport=event.transport, kind=event.kind)
             return []

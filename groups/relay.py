@@ -233,14 +233,22 @@ class Relay:
         )
         return len(ids)
 
-    async def edit(self, group: Group, author: Membership, message: Message, text: str) -> bool:
-        """Change a message's text everywhere it went; False if it can no longer change."""
+    async def edit(
+        self, group: Group, author: Membership, message: Message, text: str
+    ) -> Verdict | None:
+        """Change a message's text everywhere it went, after screening the new text like any
+        message: an edit is no way around it. Returns the verdict when the edit was refused
+        (the old text stays everywhere), else None."""
         if message.state in (MessageState.REMOVED, MessageState.BLOCKED):
-            return False
+            return None
+        verdict = self._screen.check(text) if self._screen is not None else None
+        if verdict is not None and verdict.action >= Action.HOLD:
+            await self._review(group, message, verdict)
+            return verdict
         await self._tx.messages.edit(message, text)
         if message.state is MessageState.ACCEPTED:
             await self._rewrite_copies(group, author, message, lambda texts: text)
-        return True
+        return None
 
     async def remove(self, group: Group, author: Membership, message: Message) -> bool:
         """Withdraw a message: its text is dropped and every copy becomes a short note."""

@@ -134,21 +134,59 @@ async def room_message(
     if blocked:
         message.text = None  # what broke someone's anonymity is not kept
     if removed:
-        await tx.outbox.enqueue_many(
-            [
-                NewSend(
-                    transport,
-                    room_id,
-                    "",
-                    priority=Priority.URGENT,
-                    action=OutboxAction.DELETE,
-                    target_message_id=message_id,
-                )
-            ]
-        )
+        await _remove_from_room(tx, transport, room_id, message_id)
         outcome = RoomOutcome.REMOVED_PERSONAL if blocked else RoomOutcome.REMOVED_MEDIA
         return RoomPosted(outcome, group, membership)
     return RoomPosted(RoomOutcome.RECORDED, group, membership)
+
+
+async def room_edit(
+    tx: Transaction,
+    *,
+    transport: str,
+    room_id: str,
+    message_id: str,
+    text: str,
+    screen: Screen | None,
+) -> RoomPosted:
+    """A member edited their message in the room: screened again, removed if now blocked."""
+    found = await group_room(tx, transport, room_id)
+    message = await tx.messages.find_by_source(transport, room_id, message_id)
+    if found is None or message is None or message.state is not MessageState.ACCEPTED:
+        return RoomPosted(RoomOutcome.NOT_A_GROUP_ROOM)
+    group, _binding = found
+    verdict = screen.check(text) if screen is not None else None
+    if verdict is None or verdict.action is not Action.BLOCK:
+        await tx.messages.edit(message, text)
+        return RoomPosted(RoomOutcome.RECORDED, group)
+    for finding in verdict.findings:
+        await tx.reviews.open(
+            group_id=group.id,
+            message_id=message.id,
+            category=finding.category.value,
+            severity=finding.severity.label,
+            action="block",
+            spans=[[s.start, s.end, s.label] for s in finding.spans],
+        )
+    message.text = None
+    await tx.messages.set_state(message, MessageState.BLOCKED)
+    await _remove_from_room(tx, transport, room_id, message_id)
+    return RoomPosted(RoomOutcome.REMOVED_PERSONAL, group)
+
+
+async def _remove_from_room(tx: Transaction, transport: str, room_id: str, message_id: str) -> None:
+    await tx.outbox.enqueue_many(
+        [
+            NewSend(
+                transport,
+                room_id,
+                "",
+                priority=Priority.URGENT,
+                action=OutboxAction.DELETE,
+                target_message_id=message_id,
+            )
+        ]
+    )
 
 
 async def warn_once_about_rights(

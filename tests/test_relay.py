@@ -477,3 +477,24 @@ async def test_a_phone_number_never_reaches_other_members(harness: Harness) -> N
     drop = [d for d in last(h.transport, "aino").button_data() if d.startswith("pi:drop:")]
     await press_shown(h, "aino", drop[0])
     assert copies(h, "bo")[-1] == f"{aino}: Tässä mun numero […] jos tarvii"
+
+
+async def test_an_edit_cannot_slip_a_phone_number_past_screening(harness: Harness) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h))
+    aino = await join(h, "aino", group.code)
+    await join(h, "bo", group.code, pick=1)
+    said = h.transport.say("aino", "Moi kaikki")
+    await h.settle()
+    before = len(h.transport.texts("aino"))
+    h.transport.edit_own("aino", said.message_id or "", "Moi kaikki, soittakaa 040 123 4567")
+    await h.settle()
+    assert h.transport.texts("aino")[before:] == [
+        "En välittänyt muokkaustasi eteenpäin: siihen tulisi puhelinnumero. "
+        "Muut näkevät viestisi edelleen sellaisena kuin se oli."
+    ]
+    [copy] = [m for m in h.transport.inbox("bo") if m.text.startswith(f"{aino}:")]
+    assert (copy.text, copy.edits) == (f"{aino}: Moi kaikki", [])
+    async with h.app.store.transaction() as tx:
+        texts = (await tx.session.execute(select(Message.text))).scalars().all()
+    assert texts == ["Moi kaikki"], "the refused edit is not stored either"

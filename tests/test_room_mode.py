@@ -100,3 +100,19 @@ async def test_a_phone_number_in_the_room_is_removed_and_not_kept(harness: Harne
     async with h.app.store.transaction() as tx:
         [message] = (await tx.session.execute(select(Message))).scalars().all()
     assert message.state is MessageState.BLOCKED and message.text is None
+
+
+async def test_an_edit_that_adds_a_phone_number_removes_the_message(harness: Harness) -> None:
+    h = harness
+    await _room_group(h)
+    await h.says("aino", "/start")
+    said = h.transport.say_in_room("aino", ROOM, "Moi kaikki")
+    await h.settle()
+    h.transport.edit_in_room("aino", ROOM, said.message_id or "", "Moi, soittakaa 040 123 4567")
+    await h.settle()
+    room = {m.message_id: m for m in h.transport.received[ROOM]}
+    assert room[said.message_id or ""].deleted
+    assert h.transport.texts("aino")[-1].startswith("Poistin viestisi ryhmästä")
+    async with h.app.store.transaction() as tx:
+        [message] = (await tx.session.execute(select(Message))).scalars().all()
+    assert message.state is MessageState.BLOCKED and message.text is None

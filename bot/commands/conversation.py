@@ -8,10 +8,10 @@ from bot.commands import ButtonRoute, Command, Context, Reply
 from bot.commands.join import typed_name
 from bot.commands.reach import when_local
 from bot.i18n import N_
-from bot.ports import Button, ChatRef
+from bot.ports import Button, ChatRef, InboundKind
 from groups.enrolment import Step
 from groups.relay import Outcome, Posted, Relay, Source, relay_groups
-from groups.room import RoomOutcome, room_message
+from groups.room import RoomOutcome, RoomPosted, room_edit, room_message
 from moderation.verdict import Verdict
 from storage.models import Group, Membership, MembershipStatus, Message, MessageState
 
@@ -160,16 +160,23 @@ FOUND_NAMES = {
 }
 
 
-def _blocked(ctx: Context, message_id: int, verdict: Verdict) -> Reply:
-    """Why a message was not sent, and the offer to send it with that part masked."""
+def _found_names(ctx: Context, verdict: Verdict) -> str:
+    """What screening found, in words: "a phone number, a street address"."""
     _ = ctx.t.gettext
     labels = sorted({s.label for f in verdict.findings for s in f.spans})
     found = ", ".join(_(FOUND_NAMES[label]) for label in labels if label in FOUND_NAMES)
+    return found or _("something personal")
+
+
+def _blocked(ctx: Context, message_id: int, verdict: Verdict) -> Reply:
+    """Why a message was not sent, and the offer to send it with that part masked."""
+    _ = ctx.t.gettext
+    found = _found_names(ctx, verdict)
     text = _(
         "I didn't send your message: it has {found}. Contact details and moving elsewhere stay "
         "out of the group, so that everyone stays anonymous and safe. Shall I send it with "
         "that part hidden?",
-        found=found or _("something personal"),
+        found=found,
     )
     return Reply(
         text,
@@ -253,8 +260,19 @@ async def on_edit(ctx: Context) -> list[Reply]:
     if found is None or ctx.event.text is None:
         return []
     group, membership, message = found
-    await _relay(ctx).edit(group, membership, message, ctx.event.text)
-    return []
+    refused = await _relay(ctx).edit(group, membership, message, ctx.event.text)
+    if refused is None:
+        return []
+    found_names = _found_names(ctx, refused)
+    return [
+        Reply(
+            ctx.t.gettext(
+                "I didn't pass on your edit: it adds {found}. The others still see your "
+                "message as it was.",
+                found=found_names,
+            )
+        )
+    ]
 
 
 async def on_delete(ctx: Context) -> list[Reply]:
@@ -307,6 +325,16 @@ async def on_room(ctx: Context) -> list[Reply]:
     event = ctx.event
     if event.message_id is None:
         return []
+    if event.kind is InboundKind.EDIT:
+        posted = await room_edit(
+            ctx.tx,
+            transport=event.transport,
+            room_id=event.chat.chat_id,
+            message_id=event.message_id,
+            text=event.text or "",
+            screen=ctx.services.screen,
+        )
+        return _room_removal(ctx, posted)
     posted = await room_message(
         ctx.tx,
         ctx.person,
@@ -319,6 +347,12 @@ async def on_room(ctx: Context) -> list[Reply]:
         rng=ctx.services.rng,
         screen=ctx.services.screen,
     )
+    return _room_removal(ctx, posted)
+
+
+def _room_removal(ctx: Context, posted: RoomPosted) -> list[Reply]:
+    """Why a message was removed from the room: to its author privately, or to the room."""
+    event = ctx.event
     if posted.outcome not in ROOM_REMOVALS or posted.group is None:
         return []
     in_room, privately = ROOM_REMOVALS[posted.outcome]

@@ -123,6 +123,25 @@ class MemoryTransport:
             )
         )
 
+    def edit_in_room(self, user_id: str, room_id: str, message_id: str, text: str) -> Inbound:
+        """The person edits a message they wrote in a shared room; everyone sees the edit."""
+        for item in self.received.get(room_id, []):
+            if item.message_id == message_id:
+                item.edits.append(item.text)
+                item.text = text
+        return self.inject(
+            Inbound(
+                transport=self.name,
+                event_id=f"ev-{next(self._ids)}",
+                kind=InboundKind.EDIT,
+                sender=self.user(user_id),
+                chat=ChatRef(self.name, room_id),
+                is_private=False,
+                text=text,
+                message_id=message_id,
+            )
+        )
+
     def edit_own(self, user_id: str, message_id: str, text: str) -> Inbound:
         """The person edits a message they sent to the bot."""
         return self._change(user_id, message_id, InboundKind.EDIT, text)
