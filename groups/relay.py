@@ -167,9 +167,10 @@ class Relay:
             )
 
     async def resend_without(
-        self, group: Group, author: Membership, message: Message
-    ) -> int | None:
-        """A blocked message sent on with what was found masked; None if that is not enough."""
+        self, group: Group, author: Membership, message: Message, *, now: datetime
+    ) -> Posted | None:
+        """A blocked message sent on with what was found masked: now, or at the next opening
+        if the group has closed meanwhile. None if masking is not enough."""
         if self._screen is None or message.state is not MessageState.BLOCKED:
             return None
         spans = [s for f in self._screen.check(message.text or "").findings for s in f.spans]
@@ -177,8 +178,13 @@ class Relay:
         if self._screen.check(masked).action >= Action.HOLD:
             return None
         message.text = masked
+        sessions = await self._tx.schedule.sessions(group.id)
+        if not is_open(group, sessions, now):
+            opens = await self.choose_later(message, group, now)
+            return Posted(Outcome.CLOSED, message, opens_at=opens)
         await self._tx.messages.set_state(message, MessageState.ACCEPTED)
-        return await self.deliver(group, author, message)
+        copies = await self.deliver(group, author, message)
+        return Posted(Outcome.SENT, message, copies=copies)
 
     async def _reply_target(
         self, author: Membership, source: Source, reply_to: str | None

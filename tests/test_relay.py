@@ -498,3 +498,21 @@ async def test_an_edit_cannot_slip_a_phone_number_past_screening(harness: Harnes
     async with h.app.store.transaction() as tx:
         texts = (await tx.session.execute(select(Message.text))).scalars().all()
     assert texts == ["Moi kaikki"], "the refused edit is not stored either"
+
+
+async def test_a_hidden_resend_while_the_group_is_closed_waits_for_the_opening(
+    harness: Harness,
+) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h), open_policy="sessions")
+    await join(h, "aino", group.code)
+    bo = await join(h, "bo", group.code, pick=1)
+    h.transport.say("bo", "Mun numero on 040 123 4567")
+    await h.settle()
+    send = [d for d in last(h.transport, "bo").button_data() if d.startswith("pi:send:")]
+    (answer,) = await press_shown(h, "bo", send[0])
+    assert answer.startswith("Lähetän sen") and "12.1.2027" in answer
+    assert not any("Mun numero" in t for t in copies(h, "aino"))
+    h.clock.set(datetime(2027, 1, 12, 18, 0, 1, tzinfo=HELSINKI))
+    await h.settle()
+    assert f"{bo}: Mun numero on […]" in copies(h, "aino")

@@ -199,8 +199,16 @@ async def blocked_pressed(ctx: Context, payload: str) -> list[Reply]:
     if choice == "drop":
         await ctx.tx.messages.drop(message)
         return [Reply(_("Alright, I deleted it."))]
-    if await _relay(ctx).resend_without(group, membership, message) is None:
+    posted = await _relay(ctx).resend_without(
+        group, membership, message, now=ctx.services.clock.now()
+    )
+    if posted is None:
         return [Reply(_("I couldn't hide it well enough. Please write the message again."))]
+    if posted.outcome is Outcome.CLOSED:
+        if posted.opens_at is None:
+            return [Reply(_("I'll send it as soon as the group opens again."))]
+        when = when_local(ctx.language, group, posted.opens_at)
+        return [Reply(_("I'll send it {when}.", when=when))]
     return [Reply(_("Sent, with the personal part hidden."))]
 
 
