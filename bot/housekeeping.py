@@ -22,6 +22,9 @@ from storage.store import Store
 
 log = get_logger(__name__)
 
+# A blocked message's text waits this long for its author to send it with the part hidden.
+BLOCKED_TEXT_KEPT = timedelta(days=1)
+
 OFFER_LAPSED = N_(
     "The time to take your place in {name} ran out, so the place went to the next person. "
     "You can join the waiting list again with the invite link."
@@ -57,6 +60,7 @@ class Housekeeping:
         async with self._store.transaction() as tx:
             purged = await tx.messages.purge_text(now - self._retention.message_text)
             purged += await tx.messages.purge_finished_groups(now - self._retention.finished_groups)
+            purged += await tx.messages.purge_blocked(now - BLOCKED_TEXT_KEPT)
             pruned = await tx.inbound.prune_processed(now - self._retention.processed_events)
             drafts = await tx.joining.purge_expired()
             await tx.joining.prune_failures(now - timedelta(days=1))

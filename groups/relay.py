@@ -171,8 +171,8 @@ class Relay:
     ) -> Posted | None:
         """A blocked message sent on with what was found masked: now, or at the next opening
         if the group has closed meanwhile. None if masking is not enough."""
-        if self._screen is None or message.state is not MessageState.BLOCKED:
-            return None
+        if self._screen is None or message.state is not MessageState.BLOCKED or not message.text:
+            return None  # not blocked, or its text is already gone (`purge_blocked`)
         spans = [s for f in self._screen.check(message.text or "").findings for s in f.spans]
         masked = without(message.text or "", spans)
         if self._screen.check(masked).action >= Action.HOLD:

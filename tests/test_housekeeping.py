@@ -62,3 +62,27 @@ async def test_all_text_of_a_finished_group_goes_a_week_after_it_ends(harness: H
         kept = await tx.messages.find_by_source("memory", "dm:aino", "2")
     assert gone is not None and gone.text is None
     assert kept is not None and kept.text == "kiitos kaikille"
+
+
+async def test_a_blocked_messages_text_goes_after_a_day(harness: Harness) -> None:
+    async with harness.app.store.transaction() as tx:
+        group = await tx.groups.create("Ilta")
+        person = await tx.persons.identify("memory", "aino")
+        member = await tx.memberships.add(group.id, person.id, "Kuikka")
+        await tx.messages.add(
+            group_id=group.id,
+            membership_id=member.id,
+            text="soita 040 123 4567",
+            state=MessageState.BLOCKED,
+            source_transport="memory",
+            source_chat_id="dm:aino",
+            source_message_id="9",
+        )
+    housekeeping = harness.app.scheduler.housekeeping
+    assert housekeeping is not None
+    assert (await housekeeping.run())[0] == 0
+    harness.clock.advance(timedelta(hours=25))
+    assert (await housekeeping.run())[0] == 1
+    async with harness.app.store.transaction() as tx:
+        message = await tx.messages.find_by_source("memory", "dm:aino", "9")
+    assert message is not None and message.text is None

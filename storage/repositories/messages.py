@@ -199,6 +199,20 @@ class MessageRepository:
             message.removed_at = now
         await self._session.flush()
 
+    async def purge_blocked(self, older_than: datetime) -> int:
+        """Drop the text of blocked messages no one chose to resend: it holds what screening
+        kept from the group (a phone number, an address), so it is not kept for long."""
+        result = await self._session.execute(
+            update(Message)
+            .where(
+                Message.state == MessageState.BLOCKED,
+                Message.created_at < older_than,
+                Message.text.is_not(None),
+            )
+            .values(text=None, text_purged_at=self._clock.now())
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def purge_text(self, older_than: datetime) -> int:
         """Drop the text of messages older than the retention limit; the rows stay for counts."""
         result = await self._session.execute(
