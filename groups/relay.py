@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from groups.fanout import Recipient, reader_language, recipients
 from groups.opening import ENDED, OpenPolicy, is_open, next_opening
+from groups.review import record_findings
 from groups.texts import N_, Texts, TextsFor
 from moderation.screen import Screen
 from moderation.verdict import Action, Verdict, without
@@ -154,16 +155,9 @@ class Relay:
 
     async def _review(self, group: Group, message: Message, verdict: Verdict) -> None:
         """One review item per finding: what was found, where, and what the policy did."""
-        if self._screen is None:
-            return
-        for finding in verdict.findings:
-            await self._tx.reviews.open(
-                group_id=group.id,
-                message_id=message.id,
-                category=finding.category.value,
-                severity=finding.severity.label,
-                action=self._screen.action_for(finding.category, finding.severity).label,
-                spans=[[s.start, s.end, s.label] for s in finding.spans],
+        if self._screen is not None:
+            await record_findings(
+                self._tx, self._screen, group_id=group.id, message_id=message.id, verdict=verdict
             )
 
     async def resend_without(

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from groups.enrolment import taken_names
 from groups.pseudonyms import WordLists, suggest
+from groups.review import record_findings
 from moderation.screen import Screen
 from moderation.verdict import Action
 from storage.models import (
@@ -121,16 +122,8 @@ async def room_message(
             action="flag",
         )
         return RoomPosted(RoomOutcome.HELD_MEDIA, group, membership)
-    if verdict is not None and verdict.findings and screen is not None:
-        for finding in verdict.findings:
-            await tx.reviews.open(
-                group_id=group.id,
-                message_id=message.id,
-                category=finding.category.value,
-                severity=finding.severity.label,
-                action=screen.action_for(finding.category, finding.severity).label,
-                spans=[[s.start, s.end, s.label] for s in finding.spans],
-            )
+    if verdict is not None and screen is not None:
+        await record_findings(tx, screen, group_id=group.id, message_id=message.id, verdict=verdict)
     if blocked:
         message.text = None  # what broke someone's anonymity is not kept
     if removed:
@@ -156,18 +149,10 @@ async def room_edit(
         return RoomPosted(RoomOutcome.NOT_A_GROUP_ROOM)
     group, _binding = found
     verdict = screen.check(text) if screen is not None else None
-    if verdict is None or verdict.action is not Action.BLOCK:
+    if screen is None or verdict is None or verdict.action is not Action.BLOCK:
         await tx.messages.edit(message, text)
         return RoomPosted(RoomOutcome.RECORDED, group)
-    for finding in verdict.findings:
-        await tx.reviews.open(
-            group_id=group.id,
-            message_id=message.id,
-            category=finding.category.value,
-            severity=finding.severity.label,
-            action="block",
-            spans=[[s.start, s.end, s.label] for s in finding.spans],
-        )
+    await record_findings(tx, screen, group_id=group.id, message_id=message.id, verdict=verdict)
     message.text = None
     await tx.messages.set_state(message, MessageState.BLOCKED)
     await _remove_from_room(tx, transport, room_id, message_id)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from moderation.normalise import View, dotless, folded
-from moderation.verdict import Category, Finding, Severity, Span
+from moderation.verdict import Category, Finding, Severity, Span, non_overlapping
 
 LEXICON = Path(__file__).parent / "lexicons" / "contact_exchange.toml"
 HANDLE = re.compile(r"(?<![\w.@])@[a-z0-9_][a-z0-9_.]{2,29}(?![\w@])")
@@ -65,13 +65,6 @@ class ContactExchange:
         if not spans and not invitations:
             return None
         severity = Severity.HIGH if spans and invitations else Severity.MEDIUM
-        return Finding(Category.CONTACT_EXCHANGE, severity, tuple(_merge(spans + invitations)))
-
-
-def _merge(spans: list[Span]) -> list[Span]:
-    kept: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if kept and span.start < kept[-1].end:
-            continue
-        kept.append(span)
-    return kept
+        return Finding(
+            Category.CONTACT_EXCHANGE, severity, tuple(non_overlapping(spans + invitations))
+        )

@@ -14,7 +14,7 @@ from stdnum import iban
 from stdnum.fi import hetu
 
 from moderation.normalise import View
-from moderation.verdict import Category, Finding, Severity, Span
+from moderation.verdict import Category, Finding, Severity, Span, non_overlapping
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
 HETU = re.compile(r"(?<![\w])\d{6}[-+a-fu-y]\d{3}[0-9a-y](?![\w])", re.IGNORECASE)
@@ -45,7 +45,7 @@ def find(original: str, view: View, *, regions: tuple[str, ...] = REGIONS) -> Fi
             spans.append(Span(*view.original_span(match.start(), match.end()), "iban"))
     for match in STREET.finditer(view.text):
         spans.append(Span(*view.original_span(match.start(), match.end()), "address"))
-    spans = _without_overlaps(spans)
+    spans = non_overlapping(spans)
     if not spans:
         return None
     return Finding(Category.PERSONAL_INFO, Severity.HIGH, tuple(spans))
@@ -74,13 +74,3 @@ def _digits_outside(text: str, spans: list[Span]) -> int:
         for i, ch in enumerate(text)
         if ch.isdigit() and not any(s.start <= i < s.end for s in spans)
     )
-
-
-def _without_overlaps(spans: list[Span]) -> list[Span]:
-    """Keep the first of overlapping spans (a phone number inside an IBAN is one finding)."""
-    kept: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if kept and span.start < kept[-1].end:
-            continue
-        kept.append(span)
-    return kept

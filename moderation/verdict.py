@@ -65,6 +65,17 @@ class Verdict:
         return [s for f in self.findings if f.category is category for s in f.spans]
 
 
+def non_overlapping(spans: list[Span]) -> list[Span]:
+    """In order, keeping the first of overlapping spans (a phone number inside an IBAN, an
+    invitation that runs into a handle: one finding each)."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if kept and span.start < kept[-1].end:
+            continue
+        kept.append(span)
+    return kept
+
+
 def without(text: str, spans: list[Span], mask: str = "[…]") -> str:
     """The text with each span replaced by `mask` (what a member may resend instead)."""
     out, last = [], 0
