@@ -212,22 +212,26 @@ async def blocked_pressed(ctx: Context, payload: str) -> list[Reply]:
     return [Reply(_("Sent, with the personal part hidden."))]
 
 
-async def _own_by_id(
-    ctx: Context, message_id: str, state: MessageState
-) -> tuple[Group, Membership, Message] | None:
-    """A message named by a button, only if it is this person's own and in `state`."""
-    message = await ctx.tx.messages.get(int(message_id)) if message_id.isdigit() else None
-    membership = await ctx.tx.memberships.get(message.membership_id) if message else None
-    group = await ctx.tx.groups.get(message.group_id) if message else None
-    if (
-        message is None
-        or membership is None
-        or group is None
-        or membership.person_id != ctx.person.id
-        or message.state is not state
-    ):
+Owned = tuple[Group, Membership, Message]
+
+
+async def _owned(ctx: Context, message: Message | None) -> Owned | None:
+    """The message with its group and author, only if this person wrote it."""
+    if message is None:
+        return None
+    membership = await ctx.tx.memberships.get(message.membership_id)
+    group = await ctx.tx.groups.get(message.group_id)
+    if membership is None or group is None or membership.person_id != ctx.person.id:
         return None
     return group, membership, message
+
+
+async def _own_by_id(ctx: Context, message_id: str, state: MessageState) -> Owned | None:
+    """A message named by a button, only if it is this person's own and in `state`."""
+    message = await ctx.tx.messages.get(int(message_id)) if message_id.isdigit() else None
+    if message is None or message.state is not state:
+        return None
+    return await _owned(ctx, message)
 
 
 async def closed_pressed(ctx: Context, payload: str) -> list[Reply]:
@@ -246,20 +250,14 @@ async def closed_pressed(ctx: Context, payload: str) -> list[Reply]:
     return [Reply(_("I'll send it {when}.", when=when_local(ctx.language, group, opens)))]
 
 
-async def _own_message(
-    ctx: Context, message_id: str | None
-) -> tuple[Group, Membership, Message] | None:
+async def _own_message(ctx: Context, message_id: str | None) -> Owned | None:
+    """A message by its platform id in this chat, only if this person wrote it."""
     if message_id is None:
         return None
-    source = Source(ctx.event.transport, ctx.event.chat.chat_id, message_id)
-    message = await ctx.tx.messages.find_by_source(source.transport, source.chat_id, message_id)
-    if message is None:
-        return None
-    membership = await ctx.tx.memberships.get(message.membership_id)
-    group = await ctx.tx.groups.get(message.group_id)
-    if membership is None or group is None or membership.person_id != ctx.person.id:
-        return None
-    return group, membership, message
+    event = ctx.event
+    return await _owned(
+        ctx, await ctx.tx.messages.find_by_source(event.transport, event.chat.chat_id, message_id)
+    )
 
 
 async def on_edit(ctx: Context) -> list[Reply]:

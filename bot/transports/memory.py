@@ -78,6 +78,29 @@ class MemoryTransport:
         self._arrived.set()
         return event
 
+    def _event(
+        self,
+        user_id: str,
+        kind: InboundKind,
+        *,
+        room_id: str | None = None,
+        event_id: str | None = None,
+        **fields: str | None,
+    ) -> Inbound:
+        """One inbound event from `user_id`: in their private chat, or in `room_id`."""
+        chat = ChatRef(self.name, room_id) if room_id is not None else self.dm(user_id)
+        return self.inject(
+            Inbound(
+                transport=self.name,
+                event_id=event_id or f"ev-{next(self._ids)}",
+                kind=kind,
+                sender=self.user(user_id),
+                chat=chat,
+                is_private=room_id is None,
+                **fields,
+            )
+        )
+
     def say(
         self,
         user_id: str,
@@ -88,19 +111,14 @@ class MemoryTransport:
         media: str | None = None,
     ) -> Inbound:
         """The person `user_id` writes `text` to the bot in their private chat."""
-        return self.inject(
-            Inbound(
-                transport=self.name,
-                event_id=event_id or f"ev-{next(self._ids)}",
-                kind=InboundKind.MESSAGE,
-                sender=self.user(user_id),
-                chat=self.dm(user_id),
-                is_private=True,
-                text=text,
-                message_id=f"in-{next(self._ids)}",
-                reply_to_message_id=reply_to,
-                media=media,
-            )
+        return self._event(
+            user_id,
+            InboundKind.MESSAGE,
+            event_id=event_id,
+            text=text,
+            message_id=f"in-{next(self._ids)}",
+            reply_to_message_id=reply_to,
+            media=media,
         )
 
     def say_in_room(
@@ -109,18 +127,13 @@ class MemoryTransport:
         """The person writes in a shared room; everyone in it sees the message."""
         message_id = f"in-{next(self._ids)}"
         self.received.setdefault(room_id, []).append(Received(message_id, text or f"[{media}]"))
-        return self.inject(
-            Inbound(
-                transport=self.name,
-                event_id=f"ev-{next(self._ids)}",
-                kind=InboundKind.MESSAGE,
-                sender=self.user(user_id),
-                chat=ChatRef(self.name, room_id),
-                is_private=False,
-                text=text,
-                message_id=message_id,
-                media=media,
-            )
+        return self._event(
+            user_id,
+            InboundKind.MESSAGE,
+            room_id=room_id,
+            text=text,
+            message_id=message_id,
+            media=media,
         )
 
     def edit_in_room(self, user_id: str, room_id: str, message_id: str, text: str) -> Inbound:
@@ -129,55 +142,20 @@ class MemoryTransport:
             if item.message_id == message_id:
                 item.edits.append(item.text)
                 item.text = text
-        return self.inject(
-            Inbound(
-                transport=self.name,
-                event_id=f"ev-{next(self._ids)}",
-                kind=InboundKind.EDIT,
-                sender=self.user(user_id),
-                chat=ChatRef(self.name, room_id),
-                is_private=False,
-                text=text,
-                message_id=message_id,
-            )
+        return self._event(
+            user_id, InboundKind.EDIT, room_id=room_id, text=text, message_id=message_id
         )
 
     def edit_own(self, user_id: str, message_id: str, text: str) -> Inbound:
         """The person edits a message they sent to the bot."""
-        return self._change(user_id, message_id, InboundKind.EDIT, text)
+        return self._event(user_id, InboundKind.EDIT, text=text, message_id=message_id)
 
     def delete_own(self, user_id: str, message_id: str) -> Inbound:
         """The person deletes a message they sent to the bot."""
-        return self._change(user_id, message_id, InboundKind.DELETE, None)
-
-    def _change(
-        self, user_id: str, message_id: str, kind: InboundKind, text: str | None
-    ) -> Inbound:
-        return self.inject(
-            Inbound(
-                transport=self.name,
-                event_id=f"ev-{next(self._ids)}",
-                kind=kind,
-                sender=self.user(user_id),
-                chat=self.dm(user_id),
-                is_private=True,
-                text=text,
-                message_id=message_id,
-            )
-        )
+        return self._event(user_id, InboundKind.DELETE, message_id=message_id)
 
     def press(self, user_id: str, data: str) -> Inbound:
-        return self.inject(
-            Inbound(
-                transport=self.name,
-                event_id=f"ev-{next(self._ids)}",
-                kind=InboundKind.BUTTON,
-                sender=self.user(user_id),
-                chat=self.dm(user_id),
-                is_private=True,
-                button_data=data,
-            )
-        )
+        return self._event(user_id, InboundKind.BUTTON, button_data=data)
 
     def fail_next_sends(self, *errors: SendError) -> None:
         """The next sends raise these errors, in order, like a flaky platform."""
