@@ -4,25 +4,35 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from storage.models import GroupStatus, MessageState
+from storage.models import Group, GroupStatus, MessageState
+from storage.store import Transaction
 from tests.harness import Harness
+
+
+async def _written(
+    tx: Transaction, group: Group, text: str, source: str, state: MessageState
+) -> None:
+    """Aino wrote `text` in `group` (message id `source` in her private chat)."""
+    person = await tx.persons.identify("memory", "aino")
+    member = await tx.memberships.find(group.id, person.id) or await tx.memberships.add(
+        group.id, person.id, "Kuikka"
+    )
+    await tx.messages.add(
+        group_id=group.id,
+        membership_id=member.id,
+        text=text,
+        state=state,
+        source_transport="memory",
+        source_chat_id="dm:aino",
+        source_message_id=source,
+    )
 
 
 async def test_message_text_and_event_marks_go_after_their_retention(harness: Harness) -> None:
     await harness.says("aino", "/help")
     async with harness.app.store.transaction() as tx:
         group = await tx.groups.create("Ilta")
-        person = await tx.persons.identify("memory", "aino")
-        member = await tx.memberships.add(group.id, person.id, "Kuikka")
-        await tx.messages.add(
-            group_id=group.id,
-            membership_id=member.id,
-            text="tänään oli raskas päivä",
-            state=MessageState.ACCEPTED,
-            source_transport="memory",
-            source_chat_id="dm:aino",
-            source_message_id="17",
-        )
+        await _written(tx, group, "tänään oli raskas päivä", "17", MessageState.ACCEPTED)
     housekeeping = harness.app.scheduler.housekeeping
     assert housekeeping is not None
     assert await housekeeping.run() == (0, 0), "nothing is old yet"
@@ -38,18 +48,8 @@ async def test_message_text_and_event_marks_go_after_their_retention(harness: Ha
 async def test_all_text_of_a_finished_group_goes_a_week_after_it_ends(harness: Harness) -> None:
     async with harness.app.store.transaction() as tx:
         finished, running = await tx.groups.create("Kevät"), await tx.groups.create("Syksy")
-        person = await tx.persons.identify("memory", "aino")
         for group, source in ((finished, "1"), (running, "2")):
-            member = await tx.memberships.add(group.id, person.id, "Kuikka")
-            await tx.messages.add(
-                group_id=group.id,
-                membership_id=member.id,
-                text="kiitos kaikille",
-                state=MessageState.ACCEPTED,
-                source_transport="memory",
-                source_chat_id="dm:aino",
-                source_message_id=source,
-            )
+            await _written(tx, group, "kiitos kaikille", source, MessageState.ACCEPTED)
         await tx.groups.set_status(finished, GroupStatus.FINISHED)
     housekeeping = harness.app.scheduler.housekeeping
     assert housekeeping is not None
@@ -67,17 +67,7 @@ async def test_all_text_of_a_finished_group_goes_a_week_after_it_ends(harness: H
 async def test_a_blocked_messages_text_goes_after_a_day(harness: Harness) -> None:
     async with harness.app.store.transaction() as tx:
         group = await tx.groups.create("Ilta")
-        person = await tx.persons.identify("memory", "aino")
-        member = await tx.memberships.add(group.id, person.id, "Kuikka")
-        await tx.messages.add(
-            group_id=group.id,
-            membership_id=member.id,
-            text="soita 040 123 4567",
-            state=MessageState.BLOCKED,
-            source_transport="memory",
-            source_chat_id="dm:aino",
-            source_message_id="9",
-        )
+        await _written(tx, group, "soita 040 123 4567", "9", MessageState.BLOCKED)
     housekeeping = harness.app.scheduler.housekeeping
     assert housekeeping is not None
     assert (await housekeeping.run())[0] == 0
