@@ -19,14 +19,17 @@ import time
 import tomllib
 from collections.abc import Callable
 
+from bot.config import default_policy
 from moderation import personal_info
 from moderation.contact_exchange import LEXICON
-from moderation.normalise import dotless, folded, plain
-from moderation.screen import Screen
+from moderation.lexicon import LEXICONS, Lexicon
+from moderation.normalise import Reading
+from moderation.screen import LEXICON_CATEGORIES, Screen
+from moderation.verdict import Category
 
 GOAL_PER_SECOND = 5000
 GOAL_P99_MS = 2.0
-POLICY = {"personal_info": "block", "contact_exchange": "block"}
+POLICY = {str(c): rule for c, rule in default_policy().items()}
 
 ORDINARY = [
     "Moi kaikki, mulla on ollut tosi raskas viikko koulussa",
@@ -71,13 +74,16 @@ def naive_screen() -> Callable[[str], bool]:
     data = tomllib.loads(LEXICON.read_text(encoding="utf-8"))
     terms = [re.compile(rf"\b{p}\b") for p in data["platforms"]]
     terms += [re.compile(i) for i in data["invitations"]]
+    for category in (*LEXICON_CATEGORIES, Category.SPAM):
+        lexicon = Lexicon.load(LEXICONS / f"{category.value}.toml")
+        terms += [re.compile(rf"(?<!\w){term}") for term in lexicon.terms]
     terms += [personal_info.EMAIL, personal_info.HETU, personal_info.IBAN, personal_info.STREET]
 
     def check(text: str) -> bool:
-        view = plain(text)
-        words, written = folded(view), dotless(view)
+        reading = Reading(text)
+        words, written = reading.folded, reading.dotless
         hits = [t.search(words.text) or t.search(written.text) for t in terms]
-        return any(hits) or bool(personal_info.find(text, view))
+        return any(hits) or bool(personal_info.find(reading))
 
     return check
 
@@ -114,14 +120,13 @@ def main(args: argparse.Namespace) -> None:
         "baseline_per_second": round(base_rate),
         "baseline_p99_ms": round(pct(base_lat, 0.99), 3),
         "speedup": round(rate / base_rate, 2),
-        "detectors": "personal_info, contact_exchange (the others: issue 5)",
     }
     if args.json:
         print(json.dumps(figures, indent=2))
         return
     met = "met" if rate >= GOAL_PER_SECOND else "MISSED"
     met99 = "met" if pct(lat, 0.99) <= GOAL_P99_MS else "MISSED"
-    print(f"screening {len(texts)} messages ({blocked} with findings); {figures['detectors']}")
+    print(f"screening {len(texts)} messages ({blocked} with findings), every detector")
     print(f"  pipeline : {rate:8.0f} msg/s  goal >= {GOAL_PER_SECOND}: {met}")
     print(
         f"             p50 {figures['p50_ms']:.3f} ms  p99 {figures['p99_ms']:.3f} ms  "

@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from moderation.normalise import View, dotless, folded
+from moderation.normalise import Reading
 from moderation.verdict import Category, Finding, Severity, Span, non_overlapping
 
 LEXICON = Path(__file__).parent / "lexicons" / "contact_exchange.toml"
@@ -51,8 +51,8 @@ class ContactExchange:
     def __init__(self, patterns: ContactPatterns | None = None) -> None:
         self._patterns = patterns or ContactPatterns.load()
 
-    def __call__(self, original: str, view: View) -> Finding | None:
-        words, written = folded(view), dotless(view)
+    def __call__(self, reading: Reading) -> Finding | None:
+        view, words, written = reading.plain, reading.folded, reading.dotless
         spans: list[Span] = []
         for match in HANDLE.finditer(view.text):
             spans.append(Span(*view.original_span(match.start(), match.end()), "handle"))

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
 
 # Cyrillic and Greek letters that look like Latin ones, written as escapes so they stay visible.
 HOMOGLYPHS = str.maketrans(
@@ -87,3 +89,37 @@ def _rejoin_spaced(view: View) -> View:
         return view
     kept = [i for i in range(len(view.text)) if i not in drop]
     return View("".join(view.text[i] for i in kept), tuple(view.origin[i] for i in kept))
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """What screening may know about who wrote a message, for the detectors that need more than
+    the text (spam): how new they are and what they wrote just before. Never who they are."""
+
+    joined_at: datetime | None = None
+    now: datetime | None = None
+    # The author's own earlier messages in the group, newest last, with when they were sent.
+    recent: tuple[tuple[datetime, str], ...] = field(default=())
+
+
+class Reading:
+    """One message as the detectors read it: the original text and its views, each computed
+    once however many detectors ask for it; `author` when the caller knows it."""
+
+    __slots__ = ("__dict__", "author", "original")
+
+    def __init__(self, original: str, author: Author | None = None) -> None:
+        self.original = original
+        self.author = author
+
+    @cached_property
+    def plain(self) -> View:
+        return plain(self.original)
+
+    @cached_property
+    def folded(self) -> View:
+        return folded(self.plain)
+
+    @cached_property
+    def dotless(self) -> View:
+        return dotless(self.plain)

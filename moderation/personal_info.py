@@ -13,7 +13,7 @@ import phonenumbers
 from stdnum import iban
 from stdnum.fi import hetu
 
-from moderation.normalise import View
+from moderation.normalise import Reading
 from moderation.verdict import Category, Finding, Severity, Span, non_overlapping
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
@@ -32,9 +32,10 @@ REGIONS = ("FI", "SE", "GB")
 MIN_PHONE_DIGITS = 7
 
 
-def find(original: str, view: View, *, regions: tuple[str, ...] = REGIONS) -> Finding | None:
+def find(reading: Reading, *, regions: tuple[str, ...] = REGIONS) -> Finding | None:
+    view = reading.plain
     spans: list[Span] = []
-    spans += _phones(original, regions)
+    spans += _phones(reading.original, regions)
     for match in EMAIL.finditer(view.text):
         spans.append(Span(*view.original_span(match.start(), match.end()), "email"))
     for match in HETU.finditer(view.text):

@@ -1,9 +1,8 @@
 """The pipeline: normalise → detectors → policy → one Verdict per message.
 
-A detector reads the original text and its normalised view and returns at most one finding.
-The policy maps category and severity to an action; the verdict takes the heaviest action
-any finding asks for. `personal_info` and `contact_exchange` have detectors so far; the other
-categories' detectors plug in here (issue 5).
+A detector reads a message (`normalise.Reading`: the text, its views, and what is known of its
+author) and returns at most one finding. The policy maps category and severity to an action;
+the verdict takes the heaviest action any finding asks for.
 """
 
 from __future__ import annotations
@@ -12,17 +11,28 @@ from collections.abc import Callable, Mapping, Sequence
 
 from moderation import personal_info
 from moderation.contact_exchange import ContactExchange
-from moderation.normalise import View, plain
+from moderation.lexicon import LexiconDetector
+from moderation.normalise import Author, Reading
+from moderation.spam import Spam
 from moderation.verdict import Action, Category, Finding, Severity, Verdict
 
-Detector = Callable[[str, View], Finding | None]
+Detector = Callable[[Reading], Finding | None]
 # category → one action for every severity, or a table by severity (as in `[moderation.policy]`).
 PolicyTable = Mapping[str, object]
+# Categories whose detector is a lexicon file in `moderation/lexicons/`.
+LEXICON_CATEGORIES = (
+    Category.CRISIS,
+    Category.SAFEGUARDING,
+    Category.HARASSMENT,
+    Category.HATE,
+    Category.SEXUAL,
+)
 
 
 def default_detectors() -> tuple[Detector, ...]:
     """The built-in detectors, with their lexicons read from `moderation/lexicons/`."""
-    return (personal_info.find, ContactExchange())
+    lexicons = tuple(LexiconDetector.named(category.value) for category in LEXICON_CATEGORIES)
+    return (*lexicons, personal_info.find, ContactExchange(), Spam())
 
 
 class Screen:
@@ -35,10 +45,10 @@ class Screen:
         name = rule.get(severity.label, "flag") if isinstance(rule, Mapping) else rule
         return Action[str(name).upper()]
 
-    def check(self, text: str) -> Verdict:
-        view = plain(text)
+    def check(self, text: str, author: Author | None = None) -> Verdict:
+        reading = Reading(text, author)
         findings = tuple(
-            finding for detect in self._detectors if (finding := detect(text, view)) is not None
+            finding for detect in self._detectors if (finding := detect(reading)) is not None
         )
         action = max(
             (self.action_for(f.category, f.severity) for f in findings), default=Action.ALLOW

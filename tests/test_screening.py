@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from moderation.normalise import folded, plain
+from moderation.normalise import Reading
 from moderation.screen import Screen
 from moderation.verdict import Action, Category, Span, without
 
@@ -29,7 +29,7 @@ POLICY = {"personal_info": "block"}
     ],
 )
 def test_the_folded_view_undoes_tricks_and_keeps_numbers(written: str, read: str) -> None:
-    view = folded(plain(written))
+    view = Reading(written).folded
     assert view.text == read
     assert view.original_span(0, len(view.text)) == (0, len(written))
 
