@@ -22,14 +22,17 @@ from bot.commands import invite as invite_commands
 from bot.commands import join as join_commands
 from bot.commands import members as members_commands
 from bot.commands import membership as membership_commands
+from bot.commands import moderation as moderation_commands
 from bot.commands import newgroup as newgroup_commands
 from bot.commands import privacy as privacy_commands
 from bot.config import Settings
 from bot.deferred import DeferredMessages
 from bot.dispatcher import Dispatcher
+from bot.escalation import Escalations
 from bot.housekeeping import Housekeeping, Retention
 from bot.i18n import Catalogues
 from bot.logs import get_logger
+from bot.moderation_setup import build_moderation
 from bot.outbound import OutboundSender, RetryPolicy
 from bot.ports import Inbound, Transport, TransportSet
 from bot.room_rights import RoomRights
@@ -38,7 +41,6 @@ from groups.enrolment import Limits
 from groups.firing import Grace, ProgrammeCache, PromptFirer
 from groups.programme_library import ProgrammeLibrary
 from groups.pseudonyms import WordLists
-from moderation.screen import Screen
 from storage.clock import Clock, SystemClock
 from storage.crypto import IdentityCipher
 from storage.engine import create_engine
@@ -168,13 +170,17 @@ def build_app(
         limits=limits,
         catalogues=catalogues,
     )
+    moderation = build_moderation(settings.moderation)
     scheduler = PromptScheduler(
         firer,
         clock,
         poll_seconds=settings.schedule.poll_seconds,
         on_fired=sender.wake,
         housekeeping=housekeeping,
-        deferred=DeferredMessages(store, clock, catalogues),
+        due_work=(
+            DeferredMessages(store, clock, catalogues),
+            Escalations(store, clock, catalogues, moderation.escalation),
+        ),
     )
     programmes = ProgrammeLibrary.load(settings.programmes.dir)
     modules = (
@@ -186,6 +192,7 @@ def build_app(
         facilitator_commands,
         invite_commands,
         members_commands,
+        moderation_commands,
         newgroup_commands,
     )
     router = CommandRouter(
@@ -204,9 +211,9 @@ def build_app(
         rng=secrets.SystemRandom(),
         retention_days=settings.data.message_retention_days,
         bot_username=settings.telegram.bot_username,
-        screen=Screen(
-            {str(category): rule for category, rule in settings.moderation.policy.items()}
-        ),
+        screen=moderation.screen,
+        crisis_help=moderation.crisis_help,
+        escalation=moderation.escalation,
     )
     dispatcher = Dispatcher(
         store,

@@ -14,6 +14,7 @@ import sys
 from typing import Any, TextIO
 
 from bot.config import Settings
+from bot.moderation_setup import build_moderation
 from moderation.screen import Screen
 from moderation.verdict import Verdict
 
@@ -30,7 +31,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(settings: Settings, source: TextIO, sink: TextIO) -> int:
-    screen = Screen({str(category): rule for category, rule in settings.moderation.policy.items()})
+    screen = build_moderation(settings.moderation).screen
     failed = 0
     for number, line in enumerate(source, start=1):
         if not line.strip():

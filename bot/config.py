@@ -53,6 +53,8 @@ Category = Literal[
 ]
 ACTIONS: tuple[ModerationAction, ...] = ("allow", "flag", "hold", "block")
 SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high")
+LANGUAGES: tuple[Language, ...] = ("fi", "sv", "en")
+DEFAULT_ESCALATION_MINUTES: dict[Severity, float] = {"high": 5.0, "medium": 15.0, "low": 60.0}
 DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 
 
@@ -168,14 +170,14 @@ class OutboundSettings(Section):
 PolicyRule = ModerationAction | dict[Severity, ModerationAction]
 
 DEFAULT_POLICY: Mapping[Category, PolicyRule] = {
-    "crisis": {"low": "flag", "medium": "hold", "high": "hold"},
-    "safeguarding": {"low": "flag", "medium": "hold", "high": "hold"},
-    "harassment": {"low": "flag", "medium": "hold", "high": "block"},
-    "hate": "block",
+    "crisis": "hold",
+    "safeguarding": "flag",
+    "harassment": "hold",
+    "hate": "hold",
     "sexual": "hold",
     "personal_info": "block",
     "contact_exchange": "block",
-    "spam": "hold",
+    "spam": "block",
 }
 
 
@@ -205,11 +207,121 @@ def _check_rule(rule: object) -> object:
     return rule
 
 
+class HelpResource(Section):
+    """A place to get help now, told to a member whose message showed a crisis."""
+
+    name: dict[Language, str]
+    phone: str | None = None
+    url: str | None = None
+    # Open day and night: these are the numbers given outside the moderators' hours.
+    always_open: bool = False
+    # Readers of these languages are told of it.
+    languages: list[Language] = Field(default_factory=lambda: list(LANGUAGES))
+
+    @field_validator("languages")
+    @classmethod
+    def _some(cls, languages: list[Language]) -> list[Language]:
+        if not languages:
+            raise ValueError("name at least one language")
+        return languages
+
+
+# Finland's defaults; an organisation replaces them with `[[moderation.resources]]` entries.
+DEFAULT_RESOURCES: tuple[dict[str, Any], ...] = (
+    # The emergency number, day and night: Hätäkeskuslaitos (Emergency Response Centre
+    # Agency), https://112.fi/
+    {
+        "name": {"fi": "Hätänumero", "sv": "Nödnumret", "en": "Emergency number"},
+        "phone": "112",
+        "always_open": True,
+    },
+    # MIELI ry's national crisis helpline in Finnish, open 24/7 since 1 Feb 2020:
+    # https://mieli.fi/tukea-ja-apua/kriisipuhelin/ and MIELI's release of 2020-01,
+    # https://www.sttinfo.fi/tiedote/69873814
+    {
+        "name": {
+            "fi": "MIELI Kriisipuhelin (ympäri vuorokauden)",
+            "sv": "MIELI Kristelefonen på finska (dygnet runt)",
+            "en": "MIELI Crisis Helpline in Finnish (24/7)",
+        },
+        "phone": "09 2525 0111",
+        "url": "https://mieli.fi/",
+        "always_open": True,
+    },
+    # The same helpline in Swedish and in English, on fewer hours (listed on the pages):
+    # https://mieli.fi/sv/ and http://mieli.fi/helpline
+    {
+        "name": {"sv": "MIELI Kristelefonen på svenska (se öppettiderna)"},
+        "phone": "09 2525 0112",
+        "url": "https://mieli.fi/sv/",
+        "languages": ["sv"],
+    },
+    {
+        "name": {"en": "MIELI Crisis Helpline in English (see the opening hours)"},
+        "phone": "09 2525 0116",
+        "url": "http://mieli.fi/helpline",
+        "languages": ["en"],
+    },
+)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOURS = re.compile(r"^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*$")
+
+
+def _check_hours(value: str) -> str:
+    for part in value.split(","):
+        if part.strip() and not HOURS.match(part):
+            raise ValueError(f'"{part.strip()}" is not a time range like "16:00-21:00"')
+    return value
+
+
 class ModerationSettings(Section):
     policy: dict[Category, Annotated[PolicyRule, BeforeValidator(_check_rule)]] = Field(
         default_factory=default_policy
     )
     """Category → one action for every severity, or a table by severity."""
+    resources: list[HelpResource] = Field(
+        default_factory=lambda: [HelpResource(**r) for r in DEFAULT_RESOURCES]
+    )
+    # When moderators are on duty, per weekday ("mon" … "sun"): "16:00-21:00", or several
+    # ranges separated by commas. Empty: no rota, and a member is not told when they are back.
+    staffed_hours: dict[
+        Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        Annotated[str, BeforeValidator(_check_hours)],
+    ] = Field(default_factory=dict)
+    rota_timezone: str = "Europe/Helsinki"
+    # Minutes an alert waits for an acknowledgement before it is raised again (to the backup
+    # contacts too), by severity; then again after as long, up to `escalations` times.
+    escalation_minutes: dict[Severity, float] = Field(
+        default_factory=lambda: dict(DEFAULT_ESCALATION_MINUTES)
+    )
+    escalations: int = Field(default=3, ge=0, le=20)
+    # PLATFORM:ID of people alerted when no one acknowledges in time; empty: Piiri's admins.
+    backup_contacts: list[str] = Field(default_factory=list)
+    # Links from a member who joined less than this many hours ago are held back as spam.
+    new_member_hours: float = Field(default=24.0, ge=0, le=24 * 30, allow_inf_nan=False)
+
+    @field_validator("rota_timezone")
+    @classmethod
+    def _zone(cls, zone: str) -> str:
+        require_zone(zone)
+        return zone
+
+    @field_validator("escalation_minutes")
+    @classmethod
+    def _positive(cls, minutes: dict[Severity, float]) -> dict[Severity, float]:
+        for severity, value in minutes.items():
+            if not 0 < value <= 24 * 60:
+                raise ValueError(f"{severity}: minutes must be more than 0 and at most 1440")
+        return {**DEFAULT_ESCALATION_MINUTES, **minutes}
+
+    @field_validator("backup_contacts")
+    @classmethod
+    def _refs(cls, refs: list[str]) -> list[str]:
+        for ref in refs:
+            platform, sep, rest = ref.partition(":")
+            if not sep or not platform or not rest:
+                raise ValueError(f'"{ref}" is not PLATFORM:ID (e.g. "telegram:123456789")')
+        return refs
 
     @field_validator("policy")
     @classmethod

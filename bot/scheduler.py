@@ -13,18 +13,27 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.deferred import DeferredMessages
 from bot.housekeeping import Housekeeping
 from bot.logs import get_logger
 from groups.firing import FireReport, PromptFirer
 from storage.clock import Clock
 
 log = get_logger(__name__)
+
+
+class DueWork(Protocol):
+    """Work the timer wakes for besides prompts: deferred messages, alert escalations."""
+
+    async def run(self) -> int: ...
+
+    async def next_due_at(self) -> datetime | None: ...
+
 
 NEXT_JOB = "next-due-post"
 POLL_JOB = "poll-store"
@@ -41,14 +50,14 @@ class PromptScheduler:
         poll_seconds: float,
         on_fired: Callable[[], None] = lambda: None,
         housekeeping: Housekeeping | None = None,
-        deferred: DeferredMessages | None = None,
+        due_work: tuple[DueWork, ...] = (),
     ) -> None:
         self._firer = firer
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._on_fired = on_fired
         self._housekeeping = housekeeping
-        self._deferred = deferred
+        self._due_work = due_work
         self._housekeeping_due = housekeeping is not None
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
@@ -131,8 +140,14 @@ class PromptScheduler:
 
     async def _tick(self) -> FireReport:
         report = await self._firer.fire_due()
-        if self._deferred is not None and await self._deferred.run():
-            self._on_fired()
+        for work in self._due_work:
+            try:
+                done = await work.run()
+            except Exception:  # one failing job must not stop the prompts or the others
+                log.exception("scheduler.due_work_failed", work=type(work).__name__)
+                continue
+            if done:
+                self._on_fired()
         if report.sent or report.missed or report.failed:
             log.info(
                 "scheduler.round",
@@ -149,8 +164,8 @@ class PromptScheduler:
         if self._timer is None:
             return
         due = await self._firer.next_due_at()
-        if self._deferred is not None:
-            waiting = await self._deferred.next_due_at()
+        for work in self._due_work:
+            waiting = await work.next_due_at()
             if waiting is not None and (due is None or waiting < due):
                 due = waiting
         if due is None:

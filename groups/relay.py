@@ -13,10 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from groups.alerts import Escalation
 from groups.fanout import Recipient, reader_language, recipients
+from groups.names import display_name
 from groups.opening import ENDED, OpenPolicy, is_open, next_opening
 from groups.review import record_findings
 from groups.texts import N_, Texts, TextsFor
+from moderation.normalise import Author
 from moderation.screen import Screen
 from moderation.verdict import Action, Verdict, without
 from storage.models import (
@@ -28,18 +31,14 @@ from storage.models import (
     MessageState,
     OutboxAction,
     Priority,
-    Role,
 )
 from storage.repositories import NewCopy, NewSend
 from storage.store import Transaction
 
-BADGES: dict[Role, str] = {
-    Role.FACILITATOR: N_("{name} (facilitator)"),
-    Role.MODERATOR: N_("{name} (moderator)"),
-    Role.PEER_SUPPORTER: N_("{name} (peer supporter)"),
-}
 REMOVED_NOTE = N_("(message removed)")
 _Body = Callable[[Texts], str]
+# How far back a member's own messages are read for repeats and floods.
+SPAM_MEMORY = timedelta(minutes=15)
 # A deferred message whose group has no opening scheduled is looked at again after this.
 RECHECK = timedelta(hours=1)
 
@@ -77,19 +76,20 @@ class Posted:
     verdict: Verdict | None = None
 
 
-def display_name(texts: Texts, membership: Membership) -> str:
-    """The pseudonym, with a badge for staff and peer supporters."""
-    badge = BADGES.get(membership.role)
-    return texts.gettext(badge, name=membership.pseudonym) if badge else membership.pseudonym
-
-
 class Relay:
     """Relay operations inside one transaction; `texts_for` gives each reader's words."""
 
-    def __init__(self, tx: Transaction, texts_for: TextsFor, screen: Screen | None = None) -> None:
+    def __init__(
+        self,
+        tx: Transaction,
+        texts_for: TextsFor,
+        screen: Screen | None = None,
+        escalation: Escalation | None = None,
+    ) -> None:
         self._tx = tx
         self._texts_for = texts_for
         self._screen = screen
+        self._escalation = escalation
 
     async def post(
         self,
@@ -107,8 +107,6 @@ class Relay:
             return Posted(Outcome.ROOM_MODE)
         if group.status in ENDED:
             return Posted(Outcome.ENDED)
-        if author.muted_until is not None and author.muted_until > now:
-            return Posted(Outcome.MUTED, opens_at=author.muted_until)
         if media is not None and group.media_policy != "review":
             return Posted(Outcome.MEDIA_OFF)
         target = await self._reply_target(author, source, reply_to)
@@ -126,6 +124,10 @@ class Relay:
                 media_kind=media,
             )
 
+        if author.muted_until is not None and author.muted_until > now:
+            # Kept for the moderators, never shown to the group.
+            message = await store(MessageState.HELD)
+            return Posted(Outcome.MUTED, message, opens_at=author.muted_until)
         if media is not None:
             message = await store(MessageState.HELD)
             await tx.reviews.open(
@@ -136,11 +138,11 @@ class Relay:
                 action="hold",
             )
             return Posted(Outcome.MEDIA_HELD, message)
-        verdict = self._screen.check(text) if self._screen is not None else None
+        verdict = await self._check(author, text, now)
         if verdict is not None and verdict.action >= Action.HOLD:
             blocked = verdict.action is Action.BLOCK
             message = await store(MessageState.BLOCKED if blocked else MessageState.HELD)
-            await self._review(group, message, verdict)
+            await self._review(group, message, verdict, now)
             return Posted(Outcome.BLOCKED if blocked else Outcome.HELD, message, verdict=verdict)
         always = group.open_policy == OpenPolicy.ALWAYS
         sessions = [] if always else await tx.schedule.sessions(group.id)
@@ -149,15 +151,34 @@ class Relay:
             return Posted(Outcome.CLOSED, message, opens_at=next_opening(group, sessions, now))
         message = await store(MessageState.ACCEPTED)
         if verdict is not None and verdict.action is Action.FLAG:
-            await self._review(group, message, verdict)
+            await self._review(group, message, verdict, now)
         copies = await self.deliver(group, author, message, target)
         return Posted(Outcome.SENT, message, copies=copies, verdict=verdict)
 
-    async def _review(self, group: Group, message: Message, verdict: Verdict) -> None:
-        """One review item per finding: what was found, where, and what the policy did."""
+    async def _check(self, author: Membership, text: str, now: datetime) -> Verdict | None:
+        """Screen a new message, knowing how new its author is and what they just wrote."""
+        if self._screen is None:
+            return None
+        recent = await self._tx.messages.recent_by(author.id, now - SPAM_MEMORY)
+        return self._screen.check(
+            text, Author(joined_at=author.joined_at, now=now, recent=tuple(recent))
+        )
+
+    async def _review(
+        self, group: Group, message: Message, verdict: Verdict, now: datetime
+    ) -> None:
+        """One review item per finding: what was found, where, and what the policy did; the
+        moderators are alerted to a crisis at once."""
         if self._screen is not None:
             await record_findings(
-                self._tx, self._screen, group_id=group.id, message_id=message.id, verdict=verdict
+                self._tx,
+                self._screen,
+                group=group,
+                message_id=message.id,
+                verdict=verdict,
+                membership_id=message.membership_id,
+                alerts=(self._texts_for, self._escalation) if self._escalation else None,
+                now=now,
             )
 
     async def resend_without(
@@ -243,7 +264,7 @@ class Relay:
             return None
         verdict = self._screen.check(text) if self._screen is not None else None
         if verdict is not None and verdict.action >= Action.HOLD:
-            await self._review(group, message, verdict)
+            await self._review(group, message, verdict, self._tx.clock.now())
             return verdict
         await self._tx.messages.edit(message, text)
         if message.state is MessageState.ACCEPTED:

@@ -2,8 +2,8 @@
 prompts, records each message (for counts, and for moderators to review), and removes what
 the group does not allow, telling the author privately why.
 
-The moderation pipeline (screening text) plugs in here; until then only the group's media
-rule removes anything.
+Screening applies here as in the relay: what it blocks is removed and not kept; what it holds
+is removed and kept for a moderator; a crisis also alerts the moderators.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from datetime import datetime
 
 from groups.enrolment import taken_names
 from groups.pseudonyms import WordLists, suggest
-from groups.review import record_findings
+from groups.review import Alerts, record_findings
 from moderation.screen import Screen
-from moderation.verdict import Action
+from moderation.verdict import Action, Verdict
 from storage.models import (
     Group,
     GroupMode,
@@ -39,6 +39,7 @@ class RoomOutcome(enum.StrEnum):
     RECORDED = "recorded"
     REMOVED_MEDIA = "removed_media"
     REMOVED_PERSONAL = "removed_personal"  # screening blocked it: personal information
+    HELD_TEXT = "held_text"  # screening holds it: out of the room, kept for a moderator
     HELD_MEDIA = "held_media"
 
 
@@ -47,6 +48,7 @@ class RoomPosted:
     outcome: RoomOutcome
     group: Group | None = None
     membership: Membership | None = None
+    verdict: Verdict | None = None
 
 
 async def group_room(
@@ -90,6 +92,7 @@ async def room_message(
     words: WordLists,
     rng: random.Random,
     screen: Screen | None = None,
+    alerts: Alerts | None = None,
 ) -> RoomPosted:
     found = await group_room(tx, transport, room_id)
     if found is None:
@@ -99,9 +102,15 @@ async def room_message(
     held = media is not None and group.media_policy == "review"
     verdict = screen.check(text) if screen is not None and text else None
     blocked = verdict is not None and verdict.action is Action.BLOCK
-    removed = (media is not None and not held) or blocked
+    # A held message is taken out of the room and kept for a moderator to look at.
+    held_text = verdict is not None and verdict.action is Action.HOLD
+    removed = (media is not None and not held) or blocked or held_text
     state = (
-        MessageState.BLOCKED if removed else MessageState.HELD if held else MessageState.ACCEPTED
+        MessageState.BLOCKED
+        if (media is not None and not held) or blocked
+        else MessageState.HELD
+        if held or held_text
+        else MessageState.ACCEPTED
     )
     message = await tx.messages.add(
         group_id=group.id,
@@ -123,14 +132,29 @@ async def room_message(
         )
         return RoomPosted(RoomOutcome.HELD_MEDIA, group, membership)
     if verdict is not None and screen is not None:
-        await record_findings(tx, screen, group_id=group.id, message_id=message.id, verdict=verdict)
+        await record_findings(
+            tx,
+            screen,
+            group=group,
+            message_id=message.id,
+            verdict=verdict,
+            membership_id=membership.id,
+            alerts=alerts,
+            now=tx.clock.now(),
+        )
     if blocked:
         message.text = None  # what broke someone's anonymity is not kept
     if removed:
         await _remove_from_room(tx, transport, room_id, message_id)
-        outcome = RoomOutcome.REMOVED_PERSONAL if blocked else RoomOutcome.REMOVED_MEDIA
-        return RoomPosted(outcome, group, membership)
-    return RoomPosted(RoomOutcome.RECORDED, group, membership)
+        outcome = (
+            RoomOutcome.REMOVED_PERSONAL
+            if blocked
+            else RoomOutcome.HELD_TEXT
+            if held_text
+            else RoomOutcome.REMOVED_MEDIA
+        )
+        return RoomPosted(outcome, group, membership, verdict)
+    return RoomPosted(RoomOutcome.RECORDED, group, membership, verdict)
 
 
 async def room_edit(
@@ -141,6 +165,7 @@ async def room_edit(
     message_id: str,
     text: str,
     screen: Screen | None,
+    alerts: Alerts | None = None,
 ) -> RoomPosted:
     """A member edited their message in the room: screened again, removed if now blocked."""
     found = await group_room(tx, transport, room_id)
@@ -152,7 +177,16 @@ async def room_edit(
     if screen is None or verdict is None or verdict.action is not Action.BLOCK:
         await tx.messages.edit(message, text)
         return RoomPosted(RoomOutcome.RECORDED, group)
-    await record_findings(tx, screen, group_id=group.id, message_id=message.id, verdict=verdict)
+    await record_findings(
+        tx,
+        screen,
+        group=group,
+        message_id=message.id,
+        verdict=verdict,
+        membership_id=message.membership_id,
+        alerts=alerts,
+        now=tx.clock.now(),
+    )
     message.text = None
     await tx.messages.set_state(message, MessageState.BLOCKED)
     await _remove_from_room(tx, transport, room_id, message_id)

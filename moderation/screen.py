@@ -13,7 +13,7 @@ from moderation import personal_info
 from moderation.contact_exchange import ContactExchange
 from moderation.lexicon import LexiconDetector
 from moderation.normalise import Author, Reading
-from moderation.spam import Spam
+from moderation.spam import Spam, SpamRules
 from moderation.verdict import Action, Category, Finding, Severity, Verdict
 
 Detector = Callable[[Reading], Finding | None]
@@ -29,10 +29,10 @@ LEXICON_CATEGORIES = (
 )
 
 
-def default_detectors() -> tuple[Detector, ...]:
+def default_detectors(spam: SpamRules | None = None) -> tuple[Detector, ...]:
     """The built-in detectors, with their lexicons read from `moderation/lexicons/`."""
     lexicons = tuple(LexiconDetector.named(category.value) for category in LEXICON_CATEGORIES)
-    return (*lexicons, personal_info.find, ContactExchange(), Spam())
+    return (*lexicons, personal_info.find, ContactExchange(), Spam(spam))
 
 
 class Screen:

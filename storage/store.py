@@ -33,6 +33,7 @@ class Transaction:
 
     def __init__(self, session: AsyncSession, cipher: IdentityCipher, clock: Clock) -> None:
         self.session = session
+        self.clock = clock
         self.persons = PersonRepository(session, cipher, clock)
         self.inbound = InboundRepository(session, clock)
         self.outbox = OutboxRepository(session, cipher, clock)

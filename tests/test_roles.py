@@ -17,6 +17,7 @@ from tests.scheduling import open_group
 REFUSALS = (
     "This command is for the group's facilitators.",
     "Only facilitators and admins can create groups.",
+    "That is not something you can do here.",
 )
 ROLES = (
     "outsider",
@@ -28,6 +29,7 @@ ROLES = (
     "admin",
 )
 STAFF = frozenset({"facilitator", "admin"})
+MODERATING = frozenset({"moderator", "facilitator", "admin"})
 IN_GROUP = frozenset({"participant", "peer_supporter", "moderator", "facilitator", "admin"})
 EVERYONE = frozenset(ROLES)
 
@@ -55,6 +57,12 @@ TABLE: dict[str, frozenset[str]] = {
     "/resume": STAFF,
     "/announce hei": STAFF,
     "/newgroup": STAFF,
+    "/report": EVERYONE,
+    "/queue": MODERATING,
+    "/warn 1": MODERATING,
+    "/mute 1 2h": MODERATING,
+    "/kick 1": MODERATING,
+    "/reveal 1 needed for safety": frozenset({"moderator", "admin"}),
 }
 
 

@@ -236,7 +236,7 @@ async def test_first_acknowledgement_of_a_review_item_wins(store: Store) -> None
         assert await tx.reviews.acknowledge(item, mod2.id) is False
         assert item.acknowledged_by == mod1.id
         assert [i.id for i in await tx.reviews.queue([group.id])] == [item.id]
-        await tx.reviews.resolve(item, "contacted")
+        await tx.reviews.close(item, None, "contacted")
         assert await tx.reviews.queue([group.id]) == []
         assert item.status is ReviewStatus.RESOLVED
 

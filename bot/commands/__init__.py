@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.i18n import Catalogues, Translator
 from bot.ports import Attachment, ChatRef, Inbound, Keyboard
+from groups.alerts import Escalation
+from groups.crisis_help import CrisisHelp
 from groups.enrolment import Limits
 from groups.firing import ProgrammeCache
 from groups.programme_library import ProgrammeLibrary
@@ -39,6 +41,9 @@ class Services:
     bot_username: str | None = None
     # Screening every member's message; None only in tests that leave it out.
     screen: Screen | None = None
+    # What a member in crisis is told, and how unacknowledged alerts escalate.
+    crisis_help: CrisisHelp = field(default_factory=CrisisHelp)
+    escalation: Escalation | None = None
 
 
 @dataclass(frozen=True, slots=True)

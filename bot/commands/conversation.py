@@ -11,16 +11,34 @@ from bot.i18n import N_
 from bot.ports import Button, ChatRef, InboundKind
 from groups.enrolment import Step
 from groups.relay import Outcome, Posted, Relay, Source, relay_groups
+from groups.review import Alerts
 from groups.room import RoomOutcome, RoomPosted, room_edit, room_message
-from moderation.verdict import Verdict
-from storage.models import Group, Membership, MembershipStatus, Message, MessageState
+from moderation.verdict import Action, Category, Verdict
+from storage.models import Group, Membership, MembershipStatus, Message, MessageState, Priority
 
 CLOSED_PREFIX = "cl"
 BLOCKED_PREFIX = "pi"
 
 
 def _relay(ctx: Context) -> Relay:
-    return Relay(ctx.tx, ctx.catalogues.translator, ctx.services.screen)
+    return Relay(ctx.tx, ctx.catalogues.translator, ctx.services.screen, ctx.services.escalation)
+
+
+def _alerts(ctx: Context) -> Alerts | None:
+    escalation = ctx.services.escalation
+    return (ctx.catalogues.translator, escalation) if escalation is not None else None
+
+
+def _crisis_help(ctx: Context, verdict: Verdict | None, *, held: bool) -> list[Reply]:
+    """The private reply to someone whose message shows a crisis: help now, at once."""
+    screen = ctx.services.screen
+    if verdict is None or screen is None:
+        return []
+    crisis = [f for f in verdict.findings if f.category is Category.CRISIS]
+    if not crisis or all(screen.action_for(f.category, f.severity) is Action.ALLOW for f in crisis):
+        return []
+    text = ctx.services.crisis_help.reply(ctx.t, ctx.language, ctx.services.clock.now(), held=held)
+    return [Reply(text, priority=Priority.URGENT)]
 
 
 def _source(ctx: Context) -> Source | None:
@@ -107,7 +125,7 @@ def _answer(ctx: Context, group: Group, posted: Posted) -> list[Reply]:
     _ = ctx.t.gettext
     match posted.outcome:
         case Outcome.SENT:
-            return []
+            return _crisis_help(ctx, posted.verdict, held=False)
         case Outcome.CLOSED if posted.message is not None:
             text = (
                 _(
@@ -141,9 +159,20 @@ def _answer(ctx: Context, group: Group, posted: Posted) -> list[Reply]:
                 )
             ]
         case Outcome.BLOCKED if posted.message is not None and posted.verdict is not None:
-            return [_blocked(ctx, posted.message.id, posted.verdict)]
+            return [
+                *_crisis_help(ctx, posted.verdict, held=True),
+                _blocked(ctx, posted.message.id, posted.verdict),
+            ]
         case Outcome.HELD:
-            return [Reply(_("Your message waits for a moderator to look at it first."))]
+            crisis = _crisis_help(ctx, posted.verdict, held=True)
+            return crisis or [
+                Reply(
+                    _(
+                        "Your message waits for a moderator to look at it before it goes to "
+                        "the group."
+                    )
+                )
+            ]
         case Outcome.MEDIA_HELD:
             return [Reply(_("Files are checked by a moderator first. Yours waits for review."))]
     return []
@@ -157,7 +186,28 @@ FOUND_NAMES = {
     "address": N_("a street address"),
     "handle": N_("a social media handle"),
     "invitation": N_("an invitation to talk somewhere else"),
+    "link": N_("a link"),
+    "scam": N_("something that looks like advertising"),
 }
+# Why each kind of blocked message stays out of the group, said to its author.
+BLOCK_REASONS = {
+    Category.PERSONAL_INFO: N_(
+        "Contact details and moving elsewhere stay out of the group, so that everyone stays "
+        "anonymous and safe."
+    ),
+    Category.CONTACT_EXCHANGE: N_(
+        "Contact details and moving elsewhere stay out of the group, so that everyone stays "
+        "anonymous and safe."
+    ),
+    Category.SPAM: N_(
+        "Links from new members and advertising stay out of the group; after your first day "
+        "you can share links."
+    ),
+}
+SLOW_DOWN = N_(
+    "You are sending a lot of messages very quickly, so I didn't send this one. Take a "
+    "moment, and write again in a minute."
+)
 
 
 def _found_names(ctx: Context, verdict: Verdict) -> str:
@@ -171,12 +221,22 @@ def _found_names(ctx: Context, verdict: Verdict) -> str:
 def _blocked(ctx: Context, message_id: int, verdict: Verdict) -> Reply:
     """Why a message was not sent, and the offer to send it with that part masked."""
     _ = ctx.t.gettext
+    labels = {s.label for f in verdict.findings for s in f.spans}
+    if labels & {"flood", "repeated"}:
+        return Reply(_(SLOW_DOWN))
     found = _found_names(ctx, verdict)
-    text = _(
-        "I didn't send your message: it has {found}. Contact details and moving elsewhere stay "
-        "out of the group, so that everyone stays anonymous and safe. Shall I send it with "
-        "that part hidden?",
-        found=found,
+    categories = [f.category for f in verdict.findings if f.category in BLOCK_REASONS]
+    reason = (
+        _(BLOCK_REASONS[categories[0]])
+        if categories
+        else _("Messages like this stay out of the group under its rules.")
+    )
+    text = (
+        _("I didn't send your message: it has {found}.", found=found)
+        + " "
+        + reason
+        + " "
+        + _("Shall I send it with that part hidden?")
     )
     return Reply(
         text,
@@ -322,6 +382,13 @@ ROOM_REMOVALS = {
             "number or an address) that the group should not see."
         ),
     ),
+    RoomOutcome.HELD_TEXT: (
+        N_("A message was taken out of the room for a moderator to look at."),
+        N_(
+            "I took your message in {group} out of the room for now: a moderator will look "
+            "at it first."
+        ),
+    ),
 }
 
 
@@ -339,6 +406,7 @@ async def on_room(ctx: Context) -> list[Reply]:
             message_id=event.message_id,
             text=event.text or "",
             screen=ctx.services.screen,
+            alerts=_alerts(ctx),
         )
         return _room_removal(ctx, posted)
     posted = await room_message(
@@ -352,19 +420,29 @@ async def on_room(ctx: Context) -> list[Reply]:
         words=ctx.services.words,
         rng=ctx.services.rng,
         screen=ctx.services.screen,
+        alerts=_alerts(ctx),
     )
     return _room_removal(ctx, posted)
 
 
 def _room_removal(ctx: Context, posted: RoomPosted) -> list[Reply]:
-    """Why a message was removed from the room: to its author privately, or to the room."""
+    """Why a message was removed from the room: to its author privately, or to the room;
+    and to someone in crisis, help at once (privately only)."""
     event = ctx.event
-    if posted.outcome not in ROOM_REMOVALS or posted.group is None:
-        return []
-    in_room, privately = ROOM_REMOVALS[posted.outcome]
     dm = ctx.tx.persons.dm_chat(ctx.person)
+    held = posted.outcome is not RoomOutcome.RECORDED
+    help_now = [
+        Reply(r.text, priority=r.priority, chat=ChatRef(event.transport, dm))
+        for r in _crisis_help(ctx, posted.verdict, held=held)
+        if dm is not None
+    ]
+    if posted.outcome not in ROOM_REMOVALS or posted.group is None:
+        return help_now
+    in_room, privately = ROOM_REMOVALS[posted.outcome]
     if dm is None:  # never wrote to the bot privately: say it in the room, naming no one
         return [Reply(ctx.t.gettext(in_room))]
+    if help_now:
+        return help_now
     return [
         Reply(
             ctx.t.gettext(privately, group=posted.group.name),

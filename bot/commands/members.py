@@ -6,7 +6,7 @@ from bot.commands import ButtonRoute, Command, Context, Reply
 from bot.commands.group_target import Target, for_group
 from bot.i18n import N_
 from groups.enrolment import SEAT_ROLES
-from groups.relay import display_name
+from groups.names import display_name
 from storage.models import MembershipStatus
 
 

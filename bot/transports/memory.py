@@ -154,8 +154,9 @@ class MemoryTransport:
         """The person deletes a message they sent to the bot."""
         return self._event(user_id, InboundKind.DELETE, message_id=message_id)
 
-    def press(self, user_id: str, data: str) -> Inbound:
-        return self._event(user_id, InboundKind.BUTTON, button_data=data)
+    def press(self, user_id: str, data: str, *, room_id: str | None = None) -> Inbound:
+        """The person presses a button: on a message in their private chat, or in a room."""
+        return self._event(user_id, InboundKind.BUTTON, room_id=room_id, button_data=data)
 
     def fail_next_sends(self, *errors: SendError) -> None:
         """The next sends raise these errors, in order, like a flaky platform."""

@@ -14,7 +14,15 @@ from storage.models.groups import (
 )
 from storage.models.joining import Invite, JoinAttempt, JoinDraft
 from storage.models.messages import Message, MessageCopy, MessageState
-from storage.models.moderation import ReviewItem, ReviewStatus
+from storage.models.moderation import (
+    CLOSED_STATUSES,
+    PrivateContact,
+    ReviewAlert,
+    ReviewItem,
+    ReviewReport,
+    ReviewSource,
+    ReviewStatus,
+)
 from storage.models.outbox import OutboxAction, OutboxMessage, OutboxStatus, Priority
 from storage.models.people import Person
 from storage.models.programmes import ProgrammeSnapshot
@@ -29,6 +37,7 @@ from storage.models.surveys import SurveyResponse
 from storage.models.transport import ProcessedEvent, TransportCursor
 
 __all__ = [
+    "CLOSED_STATUSES",
     "AuditEvent",
     "Base",
     "Delivery",
@@ -50,9 +59,13 @@ __all__ = [
     "Person",
     "PostStatus",
     "Priority",
+    "PrivateContact",
     "ProcessedEvent",
     "ProgrammeSnapshot",
+    "ReviewAlert",
     "ReviewItem",
+    "ReviewReport",
+    "ReviewSource",
     "ReviewStatus",
     "Role",
     "RoomBinding",

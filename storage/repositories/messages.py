@@ -77,6 +77,27 @@ class MessageRepository:
         )
         return result.scalar_one_or_none()
 
+    async def before(self, message: Message, *, limit: int = 5) -> list[Message]:
+        """The group's messages just before this one, oldest first, as moderators see them in
+        an alert: what was said leading up to it (any state, text or not)."""
+        result = await self._session.execute(
+            select(Message)
+            .where(Message.group_id == message.group_id, Message.id < message.id)
+            .order_by(Message.id.desc())
+            .limit(limit)
+        )
+        return list(reversed(result.scalars().all()))
+
+    async def recent_by(self, membership_id: int, since: datetime) -> list[tuple[datetime, str]]:
+        """A member's own messages since a moment, oldest first: for spotting repeats and
+        floods."""
+        result = await self._session.execute(
+            select(Message.created_at, Message.text)
+            .where(Message.membership_id == membership_id, Message.created_at >= since)
+            .order_by(Message.id)
+        )
+        return [(at, text or "") for at, text in result.all()]
+
     async def add_copy(
         self,
         message: Message,
