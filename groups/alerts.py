@@ -147,7 +147,10 @@ def _buttons(texts: Texts, item: ReviewItem, message: Message | None) -> list[li
     if message is not None and message.state is MessageState.HELD:
         first.append(QueuedButton(_("Release to group"), f"{ALERT_PREFIX}:r:{item.id}"))
     first.append(QueuedButton(_("Remove"), f"{ALERT_PREFIX}:x:{item.id}"))
-    second = [QueuedButton(_("Reveal identity"), f"{ALERT_PREFIX}:v:{item.id}")]
+    second = [
+        QueuedButton(_("Contact privately"), f"{ALERT_PREFIX}:c:{item.id}"),
+        QueuedButton(_("Reveal identity"), f"{ALERT_PREFIX}:v:{item.id}"),
+    ]
     return [first, second]
 
 

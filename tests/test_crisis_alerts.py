@@ -145,3 +145,142 @@ async def test_a_report_lands_in_the_queue_without_the_reporter(harness: Harness
     assert names["bo"] not in alerts[0], "the reporter is never named"
     (_heading, *items) = await h.says("moderaattori", "/jono")
     assert any(f"#{item.id}" in line for line in items)
+
+
+async def test_a_moderator_and_the_member_talk_privately(harness: Harness) -> None:
+    h = harness
+    group_id, names = await crisis_group(h)
+    await h.says("aino", CRISIS)
+    async with h.app.store.transaction() as tx:
+        [item] = await tx.reviews.queue([group_id])
+    bo_before = len(h.transport.texts("bo"))
+
+    h.transport.press("moderaattori", f"mq:c:{item.id}", room_id=MODERATORS_ROOM)
+    await h.settle()
+    how_to = h.transport.texts("moderaattori")[-1]
+    assert names["aino"] in how_to and f"{item.id}" in how_to
+
+    await h.says("moderaattori", f"/msg {item.id} Hei, olen täällä. Miten voit nyt?")
+    to_member = h.transport.inbox("aino")[-1]
+    assert to_member.text.endswith("Hei, olen täällä. Miten voit nyt?")
+    assert "Mira" not in to_member.text and "moderaattori" not in to_member.text.split(":")[-1]
+
+    h.transport.say("aino", "Vähän paremmin kun joku vastas", reply_to=to_member.message_id)
+    await h.settle()
+    from_member = h.transport.inbox("moderaattori")[-1]
+    assert from_member.text == f"{names['aino']} (#{item.id}): Vähän paremmin kun joku vastas"
+
+    h.transport.say("moderaattori", "Hyvä. Soitetaanko?", reply_to=from_member.message_id)
+    await h.settle()
+    assert h.transport.texts("aino")[-1].endswith("Hyvä. Soitetaanko?")
+
+    # Nothing of it reached the group.
+    assert h.transport.texts("bo")[bo_before:] == []
+    await h.says("moderaattori", f"/endcontact {item.id}")
+    async with h.app.store.transaction() as tx:
+        events = [e.action for e in await tx.audit.recent(group_id=group_id)]
+    assert events.count("contact.open") == 1 and "contact.close" in events
+
+
+async def test_a_moderator_who_never_answers_gets_three_more_alerts_then_the_queue_holds_it(
+    harness: Harness,
+) -> None:
+    h = harness
+    group_id, _names = await crisis_group(h)
+    await h.says("aino", CRISIS)
+    for _minute in range(6):
+        h.clock.advance(timedelta(minutes=5))
+        await h.app.scheduler.tick()
+        await h.settle()
+    assert len(room(h)) == 4, "the first alert and `escalations` = 3 more"
+    assert len(h.transport.texts("paivystaja")) == 3
+    async with h.app.store.transaction() as tx:
+        [item] = await tx.reviews.queue([group_id])
+    assert item.status is ReviewStatus.OPEN and item.escalation_level == 3
+    assert item.escalate_at is None
+    (_heading, first, *_rest) = await h.says("moderaattori", "/jono")
+    assert first.startswith(f"#{item.id}"), "the crisis is first in the queue"
+
+
+async def test_escalation_survives_a_restart(harness: Harness) -> None:
+    h = harness
+    _group_id, _names = await crisis_group(h)
+    await h.says("aino", CRISIS)
+    await h.app.stop()
+    h.clock.advance(timedelta(minutes=6))
+    await h.app.start()
+    await h.app.scheduler.tick()
+    await h.settle()
+    assert len(room(h)) == 2, "the store, not the process, remembers the alert is due"
+
+
+async def test_a_muted_member_is_told_kindly_and_nothing_reaches_the_group(
+    harness: Harness,
+) -> None:
+    h = harness
+    group_id, names = await crisis_group(h)
+    h.transport.say("aino", "Mun mielestä koko tää ryhmä on ihan turha")
+    await h.settle()
+    h.transport.say("bo", "/report", reply_to=h.transport.inbox("bo")[-1].message_id)
+    await h.settle()
+    async with h.app.store.transaction() as tx:
+        [item] = await tx.reviews.queue([group_id])
+    (done,) = await h.says("moderaattori", f"/hiljenna {item.id} 2h viestejä liian tiuhaan")
+    assert names["aino"] in done
+    told = h.transport.texts("aino")[-1]
+    assert "Iltapiiri" in told and "moderaattori" in told.casefold()
+    bo_before = len(h.transport.texts("bo"))
+    (note,) = await h.says("aino", "Onko täällä ketään?")
+    assert "moderaattori" in note.casefold()
+    assert h.transport.texts("bo")[bo_before:] == []
+    h.clock.advance(timedelta(hours=2, minutes=1))
+    await h.says("aino", "Anteeksi äskeinen")
+    assert h.transport.texts("bo")[-1] == f"{names['aino']}: Anteeksi äskeinen"
+    async with h.app.store.transaction() as tx:
+        [event] = [e for e in await tx.audit.recent(group_id=group_id) if e.action == "member.mute"]
+    assert event.reason == "viestejä liian tiuhaan" and event.actor_person_id is not None
+
+
+async def test_revealing_an_identity_takes_a_moderator_and_a_reason_and_is_audited(
+    harness: Harness,
+) -> None:
+    h = harness
+    group_id, _names = await crisis_group(h)
+    await h.says("aino", CRISIS)
+    async with h.app.store.transaction() as tx:
+        [item] = await tx.reviews.queue([group_id])
+    (refused,) = await h.says("ohjaaja", f"/paljasta {item.id} huoli turvallisuudesta")
+    assert "aino" not in refused, "a facilitator may not reveal"
+    (no_reason,) = await h.says("moderaattori", f"/paljasta {item.id}")
+    assert "aino" not in no_reason
+    (shown,) = await h.says("moderaattori", f"/paljasta {item.id} hätätilanne, soitetaan 112")
+    assert "aino" in shown and "memory" in shown
+    async with h.app.store.transaction() as tx:
+        reveals = [
+            e for e in await tx.audit.recent(group_id=group_id) if e.action == "identity.reveal"
+        ]
+    [event] = reveals
+    assert event.reason == "hätätilanne, soitetaan 112"
+    assert "aino" not in str(event.details), "the audit log says who looked, not what they saw"
+
+
+async def test_a_crisis_in_a_room_alerts_the_moderators_and_helps_the_author_privately(
+    harness: Harness,
+) -> None:
+    from tests.test_room_mode import ROOM, _room_group
+
+    h = harness
+    group_id = await _room_group(h)
+    async with h.app.store.transaction() as tx:
+        group = await tx.groups.get(group_id)
+        assert group is not None
+        await bind_rooms(
+            tx, group, {RoomPurpose.MODERATORS: PlatformRef("memory", MODERATORS_ROOM)}
+        )
+    await h.says("aino", "/start")
+    h.transport.say_in_room("aino", ROOM, "en jaksa enää, haluun vaan kuolla")
+    await h.settle()
+    assert "112" in h.transport.texts("aino")[-1]
+    [alert] = room(h)
+    assert "en jaksa enää, haluun vaan kuolla" in alert
+    assert h.transport.received[ROOM][-1].deleted, "held: taken out of the room"

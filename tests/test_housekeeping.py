@@ -72,7 +72,8 @@ async def test_a_blocked_messages_text_goes_after_a_day(harness: Harness) -> Non
     assert housekeeping is not None
     assert (await housekeeping.run())[0] == 0
     harness.clock.advance(timedelta(hours=25))
-    assert (await housekeeping.run())[0] == 1
+    # The scheduler's own start-up round may get there first under load; either way it goes.
+    await housekeeping.run()
     async with harness.app.store.transaction() as tx:
         message = await tx.messages.find_by_source("memory", "dm:aino", "9")
     assert message is not None and message.text is None

@@ -63,6 +63,9 @@ TABLE: dict[str, frozenset[str]] = {
     "/mute 1 2h": MODERATING,
     "/kick 1": MODERATING,
     "/reveal 1 needed for safety": frozenset({"moderator", "admin"}),
+    "/msg 1 hei": MODERATING,
+    "/endcontact 1": MODERATING,
+    "/mod hei": EVERYONE,
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.commands import ButtonRoute, Command, Context, Reply
 from bot.commands.join import typed_name
+from bot.commands.moderation import reply_in_contact
 from bot.commands.reach import when_local
 from bot.i18n import N_
 from bot.ports import Button, ChatRef, InboundKind
@@ -101,6 +102,9 @@ async def _where(ctx: Context) -> tuple[Group, Membership] | list[Reply]:
 
 
 async def on_text(ctx: Context) -> list[Reply]:
+    continued = await reply_in_contact(ctx)
+    if continued is not None:
+        return continued
     draft = await ctx.tx.joining.draft(ctx.person.id)
     if draft is not None and draft.step == Step.NAME and ctx.event.media is None:
         return await typed_name(ctx, draft)
@@ -145,8 +149,16 @@ def _answer(ctx: Context, group: Group, posted: Posted) -> list[Reply]:
             return [Reply(text + " " + _("I kept your message. Shall I send it then?"), buttons)]
         case Outcome.ENDED:
             return [Reply(_("This group has ended, so your message was not sent."))]
-        case Outcome.MUTED:
-            return [Reply(_("A moderator has paused your messages for now, so this was not sent."))]
+        case Outcome.MUTED if posted.opens_at is not None:
+            return [
+                Reply(
+                    _(
+                        "A moderator has paused your messages until {when}, so this one is "
+                        "not shown to the group; the moderators can read it.",
+                        when=when_local(ctx.language, group, posted.opens_at),
+                    )
+                )
+            ]
         case Outcome.ROOM_MODE:
             return [Reply(_("This group talks in its own room; write there."))]
         case Outcome.MEDIA_OFF:

@@ -16,6 +16,7 @@ from storage.models.joining import Invite, JoinAttempt, JoinDraft
 from storage.models.messages import Message, MessageCopy, MessageState
 from storage.models.moderation import (
     CLOSED_STATUSES,
+    ContactMessage,
     PrivateContact,
     ReviewAlert,
     ReviewItem,
@@ -40,6 +41,7 @@ __all__ = [
     "CLOSED_STATUSES",
     "AuditEvent",
     "Base",
+    "ContactMessage",
     "Delivery",
     "Group",
     "GroupMode",

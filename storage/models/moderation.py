@@ -114,3 +114,21 @@ class PrivateContact(Base):
     )
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+
+
+class ContactMessage(Base):
+    """One message of a private contact, by the outbox row that carried it: a reply to it on
+    the platform continues the private conversation. The text lives only in the outbox (and
+    is dropped there once sent)."""
+
+    __tablename__ = "contact_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("private_contacts.id", ondelete="CASCADE"), index=True
+    )
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", ondelete="SET NULL"), index=True
+    )
+    to_member: Mapped[bool]
+    created_at: Mapped[datetime]

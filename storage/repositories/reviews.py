@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.clock import Clock
 from storage.models import (
     CLOSED_STATUSES,
+    ContactMessage,
+    OutboxMessage,
     PrivateContact,
     ReviewAlert,
     ReviewItem,
@@ -216,3 +218,46 @@ class ReviewRepository:
     async def close_contact(self, contact: PrivateContact) -> None:
         contact.closed_at = self._clock.now()
         await self._session.flush()
+
+    async def add_contact_message(
+        self, contact_id: int, outbox_id: int, *, to_member: bool
+    ) -> None:
+        self._session.add(
+            ContactMessage(
+                contact_id=contact_id,
+                outbox_id=outbox_id,
+                to_member=to_member,
+                created_at=self._clock.now(),
+            )
+        )
+        await self._session.flush()
+
+    async def contact_replied_to(
+        self,
+        transport_message_id: str,
+        *,
+        membership_ids: Sequence[int] = (),
+        moderator_person_id: int | None = None,
+    ) -> PrivateContact | None:
+        """The open contact whose message this person replied to: one sent to them as the
+        member (`membership_ids`) or as the moderator (`moderator_person_id`)."""
+        query = (
+            select(PrivateContact)
+            .join(ContactMessage, ContactMessage.contact_id == PrivateContact.id)
+            .join(OutboxMessage, OutboxMessage.id == ContactMessage.outbox_id)
+            .where(
+                OutboxMessage.transport_message_id == transport_message_id,
+                PrivateContact.closed_at.is_(None),
+            )
+        )
+        if moderator_person_id is not None:
+            query = query.where(
+                ContactMessage.to_member.is_(False),
+                PrivateContact.moderator_person_id == moderator_person_id,
+            )
+        else:
+            query = query.where(
+                ContactMessage.to_member.is_(True),
+                PrivateContact.membership_id.in_(list(membership_ids)),
+            )
+        return (await self._session.execute(query.limit(1))).scalar_one_or_none()

@@ -128,8 +128,37 @@ def upgrade() -> None:
             f"ix_private_contacts_{column}", "private_contacts", [column], unique=False
         )
 
+    op.create_table(
+        "contact_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("outbox_id", sa.Integer(), nullable=True),
+        sa.Column("to_member", sa.Boolean(), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["private_contacts.id"],
+            name="fk_contact_messages_contact_id_private_contacts",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"],
+            ["outbox.id"],
+            name="fk_contact_messages_outbox_id_outbox",
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_contact_messages"),
+    )
+    for column in ("contact_id", "outbox_id"):
+        op.create_index(
+            f"ix_contact_messages_{column}", "contact_messages", [column], unique=False
+        )
+
 
 def downgrade() -> None:
+    for column in ("contact_id", "outbox_id"):
+        op.drop_index(f"ix_contact_messages_{column}", table_name="contact_messages")
+    op.drop_table("contact_messages")
     for column in ("group_id", "moderator_person_id", "membership_id"):
         op.drop_index(f"ix_private_contacts_{column}", table_name="private_contacts")
     op.drop_table("private_contacts")
