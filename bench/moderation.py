@@ -2,7 +2,8 @@
 
 Messages are built from realistic peer-support lines in Finnish, Swedish and English, about
 one in eight carrying a phone number, an address, a handle or an invitation to talk
-elsewhere. Prints messages per second, p50/p99/max latency per message, and the ratio
+elsewhere, and one in twenty a crisis, a disclosure, an insult or spam.
+Prints messages per second, p50/p99/max latency per message, and the ratio
 against a naive screen in the same run: one regular-expression search per lexicon term and
 per pattern, each over the whole text (what a first version would do).
 Goal (issue 5): >= 5,000 messages/s on one core and p99 <= 2 ms. Printed, never asserted.
@@ -60,10 +61,23 @@ PERSONAL = [
 ]
 
 
+# Crisis, safeguarding, harassment and spam: rarer than personal details, but read the same.
+OTHER = [
+    "En jaksa enää, mä haluun vaan kuolla",
+    "Satutin taas itteeni eilen illalla",
+    "Isäpuoli lyö mua kun se juo",
+    "Sä oot ihan säälittävä, tapan sut",
+    "Jag vill inte leva längre",
+    "I want to die, nobody would even notice",
+    "Tienaa 500 € päivässä! Klikkaa nopearaha.example.com",
+]
+
+
 def messages(count: int, rng: random.Random) -> list[str]:
     out = []
     for _ in range(count):
-        pool = PERSONAL if rng.random() < 0.125 else ORDINARY
+        roll = rng.random()
+        pool = PERSONAL if roll < 0.125 else OTHER if roll < 0.175 else ORDINARY
         first, second = rng.choice(pool), rng.choice(ORDINARY)
         out.append(f"{first}. {second}" if rng.random() < 0.3 else first)
     return out
