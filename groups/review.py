@@ -1,6 +1,7 @@
 """Recording what screening found: one review item per finding, with where it was (never the
 text itself) and what the group's policy did about it; findings of an alerting category
-(crisis, safeguarding) alert the moderators at once and wait for an acknowledgement."""
+(crisis, safeguarding) alert the moderators at once and wait for an acknowledgement; a held
+message of any other category is told to them once."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ async def record_findings(
             escalate_at=escalate_at,
         )
         items.append(item)
-        if alerting and alerts is not None:
+        # A held message waits for a moderator, so they are told of it too (without
+        # escalation: it is not an emergency, and it stays in the queue).
+        if alerts is not None and (alerting or action is Action.HOLD):
             await raise_alert(tx, alerts[0], group, item)
     return items

@@ -284,3 +284,23 @@ async def test_a_crisis_in_a_room_alerts_the_moderators_and_helps_the_author_pri
     [alert] = room(h)
     assert "en jaksa enää, haluun vaan kuolla" in alert
     assert h.transport.received[ROOM][-1].deleted, "held: taken out of the room"
+
+
+async def test_a_held_threat_is_told_to_the_moderators_once_without_escalation(
+    harness: Harness,
+) -> None:
+    h = harness
+    group_id, names = await crisis_group(h)
+    bo_before = len(h.transport.texts("bo"))
+    (waits,) = await h.says("aino", "tapan sut jos nään sut koulussa")
+    assert "moderaattori" in waits.casefold()
+    assert h.transport.texts("bo")[bo_before:] == []
+    [alert] = room(h)
+    assert alert.startswith("⚑") and names["aino"] in alert
+    h.clock.advance(timedelta(hours=2))
+    await h.app.scheduler.tick()
+    await h.settle()
+    assert len(room(h)) == 1 and h.transport.texts("paivystaja") == []
+    async with h.app.store.transaction() as tx:
+        [item] = await tx.reviews.queue([group_id])
+    assert item.category == "harassment" and item.action == "hold"
