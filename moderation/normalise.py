@@ -11,6 +11,7 @@ span always points into the text the person wrote.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,15 @@ HOMOGLYPHS = str.maketrans(
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
 DOTLESS = {"ä": "a", "ö": "o", "å": "a", "ü": "u"}
 SPACED = re.compile(r"(?<!\S)(?:[^\W\d_] ){2,}[^\W\d_](?!\S)")
+# One translation for the one-to-one folds: homoglyphs and dotless letters.
+FOLD: dict[int, str] = {
+    **{code: chr(to) if isinstance(to, int) else str(to) for code, to in HOMOGLYPHS.items()},
+    **{ord(k): v for k, v in DOTLESS.items()},
+}
+LEET_TABLE = str.maketrans(LEET)
+LEET_CHARS = re.compile("[" + re.escape("".join(LEET)) + "]")
+LEET_RUN = re.compile(r"(?<=[^\W\d_])[" + re.escape("".join(LEET)) + "]+")
+REPEATED = re.compile(r"([^\W\d_])\1{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +55,26 @@ def _invisible(ch: str) -> bool:
     return category == "Cf" or (category == "Cc" and ch not in "\n\t")
 
 
+def _invisible_characters() -> re.Pattern[str]:
+    found = [
+        chr(code)
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) in ("Cf", "Cc") and chr(code) not in "\n\t"
+    ]
+    return re.compile("[" + "".join(re.escape(ch) for ch in found) + "]")
+
+
+# Every format and control character but newline and tab (a tenth of a second at start-up).
+INVISIBLE = _invisible_characters()
+
+
 def plain(text: str) -> View:
+    # Most messages are already in NFKC, with nothing invisible and no letter that folds
+    # into two: their view is the case-folded text, one character for one.
+    if unicodedata.is_normalized("NFKC", text) and not INVISIBLE.search(text):
+        folded = text.casefold()
+        if len(folded) == len(text):
+            return View(folded, tuple(range(len(text))))
     chars: list[str] = []
     origin: list[int] = []
     for index, ch in enumerate(text):
@@ -65,19 +94,26 @@ def dotless(view: View) -> View:
 
 
 def folded(view: View) -> View:
-    """`plain` with homoglyphs, leetspeak, dotless letters, repeats and spacing undone."""
-    chars: list[str] = []
-    origin: list[int] = []
-    text = view.text.translate(HOMOGLYPHS)
-    for ch, at in zip(text, view.origin, strict=True):
-        ch = DOTLESS.get(ch, ch)
-        if ch in LEET and chars and chars[-1].isalpha():
-            ch = LEET[ch]  # only inside a word: "k1ll" folds, "klo 18.30" does not
-        if chars and ch.isalpha() and chars[-1] == ch and len(chars) > 1 and chars[-2] == ch:
-            continue  # three or more of a letter become two: "kuoooolla" → "kuoolla"
-        chars.append(ch)
-        origin.append(at)
-    return _rejoin_spaced(View("".join(chars), tuple(origin)))
+    """`plain` with homoglyphs, leetspeak, dotless letters, repeats and spacing undone.
+
+    Homoglyphs, dotless letters and leetspeak change one character into one, so they keep
+    the map to the original as it is; only cutting repeats and rejoining spaced letters
+    drop characters. Each step runs only when the text has something for it to do."""
+    text = view.text.translate(FOLD)
+    if LEET_CHARS.search(text):
+        # Only inside a word: "k1ll" folds, "klo 18.30" does not. A run of them after a
+        # letter folds whole ("k11l"), as each folded one is a letter itself.
+        text = LEET_RUN.sub(lambda run: run.group().translate(LEET_TABLE), text)
+    origin = view.origin
+    if REPEATED.search(text):
+        # Three or more of a letter become two: "kuoooolla" → "kuoolla".
+        keep = [True] * len(text)
+        for run in REPEATED.finditer(text):
+            for index in range(run.start() + 2, run.end()):
+                keep[index] = False
+        text = "".join(ch for ch, kept in zip(text, keep, strict=True) if kept)
+        origin = tuple(at for at, kept in zip(origin, keep, strict=True) if kept)
+    return _rejoin_spaced(View(text, origin))
 
 
 def _rejoin_spaced(view: View) -> View:

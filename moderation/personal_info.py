@@ -34,8 +34,12 @@ MIN_PHONE_DIGITS = 7
 
 def find(reading: Reading, *, regions: tuple[str, ...] = REGIONS) -> Finding | None:
     view = reading.plain
+    digits = sum(ch.isdigit() for ch in view.text)
+    if not digits and "@" not in view.text:
+        return None  # every kind of personal information here has a digit or an @
     spans: list[Span] = []
-    spans += _phones(reading.original, regions)
+    if digits >= MIN_PHONE_DIGITS:
+        spans += _phones(reading.original, regions)
     for match in EMAIL.finditer(view.text):
         spans.append(Span(*view.original_span(match.start(), match.end()), "email"))
     for match in HETU.finditer(view.text):

@@ -26,6 +26,8 @@ POLICY = {"personal_info": "block"}
         ("klo 18.30 ja 040 123 4567", "klo 18.30 ja 040 123 4567"),
         ("\uff34\uff45\uff53\uff54\u200bi", "testi"),  # full-width, a zero-width space
         ("t\u0430pan itteni", "tapan itteni"),  # a Cyrillic a
+        ("Straße", "strasse"),  # one letter folds into two
+        ("k11l 3 asiaa", "kiil 3 asiaa"),  # a run of leetspeak after a letter
     ],
 )
 def test_the_folded_view_undoes_tricks_and_keeps_numbers(written: str, read: str) -> None:
