@@ -255,16 +255,38 @@ class Relay:
         return len(ids)
 
     async def edit(
-        self, group: Group, author: Membership, message: Message, text: str
+        self,
+        group: Group,
+        author: Membership,
+        message: Message,
+        text: str,
+        source: Source | None = None,
     ) -> Verdict | None:
         """Change a message's text everywhere it went, after screening the new text like any
         message: an edit is no way around it. Returns the verdict when the edit was refused
-        (the old text stays everywhere), else None."""
+        (the old text stays everywhere), else None.
+
+        A refused edit the policy holds (a crisis, a threat) is kept as a held message of its
+        own, so the moderators read what was written; releasing it sends it as a new message.
+        One it blocks (personal information) is not kept."""
         if message.state in (MessageState.REMOVED, MessageState.BLOCKED):
             return None
         verdict = self._screen.check(text) if self._screen is not None else None
         if verdict is not None and verdict.action >= Action.HOLD:
-            await self._review(group, message, verdict, self._tx.clock.now())
+            now = self._tx.clock.now()
+            reviewed = message
+            if verdict.action is Action.HOLD and source is not None:
+                reviewed = await self._tx.messages.add(
+                    group_id=group.id,
+                    membership_id=author.id,
+                    text=text,
+                    state=MessageState.HELD,
+                    source_transport=source.transport,
+                    source_chat_id=source.chat_id,
+                    source_message_id=f"{source.message_id}:edit:{now.isoformat()}",
+                    reply_to_id=message.reply_to_id,
+                )
+            await self._review(group, reviewed, verdict, now)
             return verdict
         await self._tx.messages.edit(message, text)
         if message.state is MessageState.ACCEPTED:

@@ -42,7 +42,7 @@ class Transaction:
         self.memberships = MembershipRepository(session, clock)
         self.messages = MessageRepository(session, cipher, clock)
         self.schedule = ScheduleRepository(session, clock)
-        self.reviews = ReviewRepository(session, clock)
+        self.reviews = ReviewRepository(session, clock, cipher)
         self.audit = AuditRepository(session, clock, cipher)
         self.surveys = SurveyRepository(session, clock)
         self.invites = InviteRepository(session, cipher, clock)

@@ -304,3 +304,15 @@ async def test_a_held_threat_is_told_to_the_moderators_once_without_escalation(
     async with h.app.store.transaction() as tx:
         [item] = await tx.reviews.queue([group_id])
     assert item.category == "harassment" and item.action == "hold"
+
+
+async def test_an_edit_that_shows_a_crisis_gets_the_same_help_and_alert(harness: Harness) -> None:
+    h = harness
+    _group_id, names = await crisis_group(h)
+    said = h.transport.say("aino", "Moi, mitä kuuluu?")
+    await h.settle()
+    h.transport.edit_own("aino", said.message_id or "", CRISIS)
+    await h.settle()
+    assert "112" in h.transport.texts("aino")[-1]
+    assert h.transport.texts("bo")[-1] == f"{names['aino']}: Moi, mitä kuuluu?"
+    assert any(CRISIS in text for text in room(h))

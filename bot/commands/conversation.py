@@ -338,9 +338,21 @@ async def on_edit(ctx: Context) -> list[Reply]:
     if found is None or ctx.event.text is None:
         return []
     group, membership, message = found
-    refused = await _relay(ctx).edit(group, membership, message, ctx.event.text)
+    refused = await _relay(ctx).edit(group, membership, message, ctx.event.text, _source(ctx))
     if refused is None:
         return []
+    crisis = _crisis_help(ctx, refused, held=True)
+    if crisis:
+        return crisis
+    if not any(f.category in BLOCK_REASONS for f in refused.findings):
+        return [
+            Reply(
+                ctx.t.gettext(
+                    "I didn't pass on your edit: a moderator will look at it first. The "
+                    "others still see your message as it was."
+                )
+            )
+        ]
     found_names = _found_names(ctx, refused)
     return [
         Reply(

@@ -8,7 +8,6 @@ identity: the group's moderators and admins only.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import timedelta
 
@@ -358,12 +357,6 @@ async def queue_pressed(ctx: Context, payload: str) -> list[Reply]:
     return [Reply(_("#{id} closed.", id=item.id))]
 
 
-def _reporter_key(ctx: Context, membership: Membership, message_id: int) -> str:
-    """Enough to merge a second report from the same member, not to say who it was."""
-    material = f"{membership.id}:{message_id}:{ctx.person.id}".encode()
-    return hashlib.sha256(b"piiri-report\x00" + material).hexdigest()
-
-
 async def report(ctx: Context, args: str) -> list[Reply]:
     """`/report` as a reply to a message from the group: it goes to the moderators' queue."""
     _ = ctx.t.gettext
@@ -398,7 +391,9 @@ async def report(ctx: Context, args: str) -> list[Reply]:
             action="flag",
             source=ReviewSource.REPORT,
         )
-    counted = await ctx.tx.reviews.add_report(item, _reporter_key(ctx, reporter, target.id))
+    counted = await ctx.tx.reviews.add_report(
+        item, ctx.tx.reviews.reporter_key(ctx.person.id, target.id)
+    )
     if not counted:
         return [Reply(_("You have already reported this message. Thank you."))]
     if new:

@@ -11,6 +11,7 @@ from sqlalchemy import case, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
+from storage.crypto import IdentityCipher
 from storage.models import (
     CLOSED_STATUSES,
     ContactMessage,
@@ -27,9 +28,15 @@ SEVERITY_ORDER = case({"high": 0, "medium": 1, "low": 2}, value=ReviewItem.sever
 
 
 class ReviewRepository:
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock, cipher: IdentityCipher) -> None:
         self._session = session
         self._clock = clock
+        self._cipher = cipher
+
+    def reporter_key(self, person_id: int, message_id: int) -> str:
+        """Who reported a message, as a keyed hash: the same person reporting it twice gives
+        the same key, and without the secret key nobody can tell whose it is."""
+        return self._cipher.lookup_hash("report", f"{message_id}\x00{person_id}")
 
     async def open(
         self,
