@@ -21,11 +21,12 @@ from bot.transports.memory import MemoryTransport, Received
 from groups.invites import create_invite
 from groups.planning import NewGroup, create_group
 from groups.schedule import Series
+from groups.staff import PlatformRef, StaffRole, add_staff, bind_rooms
 from storage.clock import ManualClock
 from storage.crypto import IdentityCipher, generate_key
 from storage.engine import create_engine
 from storage.migrate import upgrade
-from storage.models import OutboxStatus
+from storage.models import OutboxStatus, RoomPurpose
 
 DEMO_START = datetime(2026, 9, 7, 15, 0, tzinfo=UTC)
 PEOPLE = ("Aino", "Bo", "Chris")
@@ -253,7 +254,59 @@ async def _play_session(
     print(
         "(Bo and Chris get every prompt too, in Swedish and English where the programme", file=out
     )
-    print(" has them. `piiri programs show tunteet` shows all nine sessions.)", file=out)
+    print(" has them. `piiri programs show tunteet` shows all nine sessions.)\n", file=out)
+    await _crisis(app, transport, clock, out, group.id)
+
+
+MODERATORS_ROOM = "room:moderators"
+
+
+async def _crisis(
+    app: App, transport: MemoryTransport, clock: ManualClock, out: TextIO, group_id: int
+) -> None:
+    """A crisis: help to the author at once, nothing to the group, an alert to the moderators
+    that is raised again until one of them taps Acknowledge."""
+    async with app.store.transaction() as tx:
+        group = await tx.groups.get(group_id)
+        if group is None:  # pragma: no cover - made above
+            return
+        await add_staff(
+            tx, PlatformRef(transport.name, "Mira"), StaffRole.MODERATOR, group, name="Mira"
+        )
+        await bind_rooms(
+            tx, group, {RoomPurpose.MODERATORS: PlatformRef(transport.name, MODERATORS_ROOM)}
+        )
+    seen = {person: len(transport.inbox(person)) for person in PEOPLE}
+    text = "honestly i just want to die, nobody would even notice"
+    print(f"Later that evening Chris writes: “{text}”", file=out)
+    transport.say("Chris", text)
+    await settle(app, transport, clock)
+    print("  Chris sees, at once:", file=out)
+    for line in _render(transport.inbox("Chris")[seen["Chris"] :]):
+        print(line, file=out)
+    quiet = all(len(transport.inbox(p)) == seen[p] for p in PEOPLE if p != "Chris")
+    print(f"  Aino and Bo see: {'nothing of it' if quiet else 'something (a bug!)'}", file=out)
+    print("  The moderators' room gets:", file=out)
+    for line in _render(transport.received.get(MODERATORS_ROOM, [])):
+        print(line, file=out)
+    wait = app.settings.moderation.escalation_minutes["medium"]
+    clock.set(clock.now() + timedelta(minutes=wait))
+    await app.scheduler.tick()
+    await settle(app, transport, clock)
+    alerts = list(transport.received.get(MODERATORS_ROOM, []))
+    print(
+        f"  Nobody acknowledges it in {wait:g} minutes (5 for the most serious): it comes again,",
+        file=out,
+    )
+    for line in _render(alerts[1:])[:2]:
+        print(line, file=out)
+    buttons = [data for data in alerts[0].button_data() if data.startswith("mq:a:")]
+    if buttons:
+        transport.press("Mira", buttons[0], room_id=MODERATORS_ROOM)
+        await settle(app, transport, clock)
+        print("  and the moderator Mira taps [Kuittaa]:", file=out)
+        for line in _render(transport.received.get(MODERATORS_ROOM, [])[len(alerts) :]):
+            print(line, file=out)
 
 
 async def settle(app: App, transport: MemoryTransport, clock: ManualClock) -> None:

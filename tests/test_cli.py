@@ -144,3 +144,14 @@ def test_the_demo_shows_a_session_firing_in_each_readers_language(
     assert "Piiri › Hej! I morgon kl. 18:00" in out
     assert "Piiri › Hi! Tomorrow at 18:00" in out
     assert "— 18:00, the session opens —\n  to Aino:\n    Piiri › Tervetuloa ryhmään" in out
+
+
+def test_the_demo_shows_a_crisis_reaching_the_moderators(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out.split("Later that evening", 1)[1]
+    assert "Emergency number: 112" in out and "09 2525 0111" in out
+    assert "Aino and Bo see: nothing of it" in out
+    assert "🚨 Kriisi" in out and "hälytys 2" in out
+    assert "kuittasi Mira (moderaattori)" in out
