@@ -15,14 +15,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.commands import CommandRouter, Services, conversation
+from bot.commands import (
+    CommandRouter,
+    Services,
+    conversation,
+    private_contact,
+    report,
+    review_queue,
+    sanctions,
+)
 from bot.commands import basic as basic_commands
 from bot.commands import facilitator as facilitator_commands
 from bot.commands import invite as invite_commands
 from bot.commands import join as join_commands
 from bot.commands import members as members_commands
 from bot.commands import membership as membership_commands
-from bot.commands import moderation as moderation_commands
 from bot.commands import newgroup as newgroup_commands
 from bot.commands import privacy as privacy_commands
 from bot.config import Settings
@@ -192,7 +199,10 @@ def build_app(
         facilitator_commands,
         invite_commands,
         members_commands,
-        moderation_commands,
+        review_queue,
+        report,
+        sanctions,
+        private_contact,
         newgroup_commands,
     )
     router = CommandRouter(

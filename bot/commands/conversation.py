@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.commands import ButtonRoute, Command, Context, Reply
 from bot.commands.join import typed_name
-from bot.commands.moderation import reply_in_contact
+from bot.commands.private_contact import reply_in_contact
 from bot.commands.reach import when_local
 from bot.i18n import N_
 from bot.ports import Button, ChatRef, InboundKind
