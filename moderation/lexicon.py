@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -215,30 +215,10 @@ def _sequence(text: str) -> set[str] | None:
     return {head + tail for tail in tails}
 
 
-def _closing(text: str) -> int | None:
-    """Where the group opening at text[0] closes."""
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each character that shapes the pattern (not escaped, not inside [...]) with its
+    index and the group depth before it."""
     depth, escaped, in_class = 0, False, False
-    for index, ch in enumerate(text):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
-
-
-def _split_top(pattern: str) -> list[str]:
-    """The pattern's top-level alternatives."""
-    parts, depth, escaped, in_class, last = [], 0, False, False, 0
     for index, ch in enumerate(pattern):
         if escaped:
             escaped = False
@@ -248,11 +228,24 @@ def _split_top(pattern: str) -> list[str]:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+        else:
+            yield index, ch, depth
+            depth += 1 if ch == "(" else -1 if ch == ")" else 0
+
+
+def _closing(text: str) -> int | None:
+    """Where the group opening at text[0] closes."""
+    for index, ch, depth in _structure(text):
+        if ch == ")" and depth == 1:
+            return index
+    return None
+
+
+def _split_top(pattern: str) -> list[str]:
+    """The pattern's top-level alternatives."""
+    parts, last = [], 0
+    for index, ch, depth in _structure(pattern):
+        if ch == "|" and depth == 0:
             parts.append(pattern[last:index])
             last = index + 1
     parts.append(pattern[last:])
