@@ -316,3 +316,22 @@ async def test_an_edit_that_shows_a_crisis_gets_the_same_help_and_alert(harness:
     assert "112" in h.transport.texts("aino")[-1]
     assert h.transport.texts("bo")[-1] == f"{names['aino']}: Moi, mitä kuuluu?"
     assert any(CRISIS in text for text in room(h))
+
+
+async def test_a_new_members_link_waits_a_day_and_staff_share_links_at_once(
+    harness: Harness,
+) -> None:
+    h = harness
+    _group_id, names = await crisis_group(h)
+    (told, *_rest) = await h.says("aino", "katsokaa tää https://esimerkki.example.com/video")
+    assert "linkki" in told.casefold()
+    assert not any("esimerkki" in t for t in h.transport.texts("bo"))
+    h.transport.say("ohjaaja", "Lisää apua: https://mieli.fi/")
+    await h.settle()
+    assert h.transport.texts("bo")[-1].endswith("Lisää apua: https://mieli.fi/")
+    h.clock.advance(timedelta(hours=25))
+    await h.says("aino", "katsokaa tää https://esimerkki.example.com/video")
+    assert (
+        h.transport.texts("bo")[-1]
+        == f"{names['aino']}: katsokaa tää https://esimerkki.example.com/video"
+    )
