@@ -1,7 +1,9 @@
-"""The safeguarding, harassment, hate and sexual lexicons (`moderation/lexicons/`): fresh forms
-in Finnish, Swedish and English are found at their severity, and the ordinary talk that looks
-like them (idioms, venting, a member reporting what was said to them, sex education) is left
-alone by all four. None of the lines below is in the evaluation set."""
+"""The safeguarding, harassment, hate, sexual and spam lexicons (`moderation/lexicons/`): fresh
+forms in Finnish, Swedish and English are found at their severity, and the ordinary talk that
+looks like them (idioms, venting, a member reporting what was said to them, sex education,
+custody questions, links that help) is left alone by all of them. None of the lines below is in
+a development set (`moderation_eval.jsonl`, `moderation_holdout.jsonl`); the blind set is not
+read here."""
 
 from __future__ import annotations
 
@@ -12,11 +14,16 @@ import pytest
 
 from moderation.lexicon import LexiconDetector
 from moderation.normalise import Reading
+from moderation.spam import Spam
 from moderation.verdict import Severity
 
 CATEGORIES = ("safeguarding", "harassment", "hate", "sexual")
 DETECTORS = {category: LexiconDetector.named(category) for category in CATEGORIES}
-EVAL = Path(__file__).parent / "data" / "moderation_eval.jsonl"
+SPAM = Spam()
+DATA = Path(__file__).parent / "data"
+EVAL = DATA / "moderation_eval.jsonl"
+# Both development sets; the blind measurement set is never read here.
+DEV_SETS = (EVAL, DATA / "moderation_holdout.jsonl")
 
 LOW, MEDIUM, HIGH = Severity.LOW, Severity.MEDIUM, Severity.HIGH
 
@@ -161,30 +168,335 @@ ORDINARY = [
 ]
 
 
+# Families of expression added after the holdout set showed the lexicons had learned one set's
+# wording. Each family has fresh variants in Finnish (spoken and written), Swedish and English;
+# the hard negatives for them are in HARD_NEGATIVES. None of these lines is in a dev set.
+SAFEGUARDING_FAMILIES = [
+    # grabbing by the throat, pinning against a wall
+    ("poikaystävä tarttu mua kurkusta ja painoi mut seinää vasten", HIGH),
+    ("isäpuoli puristi mun kaulaa niin etten saanu henkeä", HIGH),
+    ("han tog mig i halsen när vi bråkade", HIGH),
+    ("pappa tryckte upp mig mot väggen igår", HIGH),
+    ("my boyfriend grabbed me by the throat last night", HIGH),
+    ("he pinned me against the wall and wouldn't let me go", HIGH),
+    # beaten as punishment, a third person hit, hit "in the face"
+    ("sain isältä turpaan ku tulin myöhään kotiin", HIGH),
+    ("äiti antaa mulle remmiä jos en tottele", HIGH),
+    ("mun tytär sanoo et isän uus mies lyö sitä", HIGH),
+    ("pappa dricker varje kväll och sen slår han mamma", HIGH),
+    ("my dad punched me in the face", HIGH),
+    ("my stepdad gave me a black eye", HIGH),
+    # threatening to hurt the children if the member acts
+    ("se sano et satuttaa mua jos kerron kellekään", HIGH),
+    ("isä satuttaa äitiä kun se juo", HIGH),
+    # injuries after a visit, or injuries a child will not explain
+    ("tyttö tuli isän luota palovamma kädessä", HIGH),
+    ("pojalla on mustelmia selässä eikä se suostu kertomaan mistä", HIGH),
+    ("dottern kom hem från pappa med blåmärken på armarna", HIGH),
+    ("my son came back from his dad's with burn marks on his arm", HIGH),
+    # a parent gone for days, no food, a parent drunk day after day
+    ("isä ei oo tullu kotiin kahteen päivään", HIGH),
+    ("mamma har int kommit hem på tre dagar", HIGH),
+    ("mom hasn't come home for three days and there's no food", HIGH),
+    ("äiti on kännissä joka päivä eikä meillä oo ruokaa", MEDIUM),
+    ("mamma är full hela tiden och vi får laga mat själva", MEDIUM),
+    ("my mom is always drunk and forgets to feed us", MEDIUM),
+    # grooming: asking the member's child, money or gifts to meet, come alone, explicit pictures
+    ("joku 35-vuotias pelissä pyytää mun tytärtä tapaamaan", HIGH),
+    ("a man on snapchat keeps messaging my daughter to meet up", HIGH),
+    ("joku mies discordissa lupas mulle robuxeja jos lähetän kuvan", HIGH),
+    ("a guy on roblox offered me robux if i send pics", HIGH),
+    ("en vuxen man på snap lovade mig 500 kr om jag kommer hem till honom", HIGH),
+    ("joku aikuinen netissä sano et mun pitää tulla sen luo yksin", HIGH),
+    ("an older guy online wants me to come alone to the park", HIGH),
+    ("en kille på 30 på snap vill att jag skickar bilder och säger att jag inte får berätta", HIGH),
+    ("joku aikuinen mies lähetti mulle snäpissä kullikuvan", HIGH),
+    # touching told with its circumstances, and "it is our secret"
+    ("isän kaveri koskettelee mua ku ollaan kahestaan", HIGH),
+    ("valmentaja koskee mua saunassa ja sanoo et ei saa kertoo", HIGH),
+    ("farbror rör mig när ingen ser och säger att det är vår hemlighet", HIGH),
+    ("my mum's boyfriend touches me at night", HIGH),
+    ("the coach touched me and said it's our little secret", HIGH),
+    ("naapurin setä sanoo et tää on meidän salaisuus", MEDIUM),
+    # threats to take the children abroad for good
+    ("exä uhkas viedä lapset Turkkiin enkä ikinä näkis niitä", MEDIUM),
+    ("mitt ex säger att han tar med barnen utomlands och jag får aldrig se dem", MEDIUM),
+    ("my ex says he'll take the kids abroad and i'll never see them again", MEDIUM),
+    # rage at home and children hiding from it
+    ("isä huutaa ja heittelee tavaroita, mä piilotan pikkusiskon kaappiin", MEDIUM),
+    ("pappa skriker och slår sönder saker, jag gömmer lillebror i mitt rum", MEDIUM),
+    ("my dad smashes things when he's drunk and i hide my little sister in my room", MEDIUM),
+    # a child locked in, or made to share a bed with an adult who is not a parent
+    ("äitipuoli lukitsee pikkuveljen vessaan rangaistukseks", MEDIUM),
+    ("lapset kertoo et isä lukitsee ne huoneeseen koko päiväks", MEDIUM),
+    ("my stepmum locks my little brother in his room all day", MEDIUM),
+    ("styvpappa låser in lillebror i garderoben", MEDIUM),
+    ("poika sano et sen pitää nukkua isäpuolen vieressä samassa sängyssä", MEDIUM),
+    ("she has to sleep in the same bed as her dad's friend", MEDIUM),
+    # violence in the perfect tense, being hurt, forced into sex
+    ("mitt ex har slagit mig flera gånger", HIGH),
+    ("my mom's boyfriend has been hurting me", HIGH),
+    ("min pojkvän tvingade mig att ha sex", HIGH),
+    ("pappa tvingar mig att titta på porr", HIGH),
+    ("he forced me to have sex", HIGH),
+    ("äiti heitti mua kengällä", HIGH),
+    # the threat first, then "if I tell"
+    ("isä sano et se tappaa mut jos kerron", HIGH),
+    ("han sa att han dödar mig om jag berättar", HIGH),
+    ("se uhkas et se hakkaa mut jos puhun tästä", HIGH),
+    # pictures asked for, or demanded under a threat
+    ("mun tytölle on joku aikuinen laittanu viestejä ja pyytäny kuvia", HIGH),
+    ("se aikuinen sanoi että jos en lähetä kuvia se kertoo kaikille", HIGH),
+    ("some old guy on discord asked for pics of me", HIGH),
+    ("joku mies pyysi mua sen autoon", HIGH),
+    ("min styvfar tar på mig på nätterna", HIGH),
+]
+
+HARASSMENT_FAMILIES = [
+    # knowing where a member or their family lives, spoken forms
+    ("tiiän missä sä asut", HIGH),
+    ("mä tiiän missä sun pikkuveli käy koulua", HIGH),
+    ("tiedetään missä te asutte, varokaa", HIGH),
+    ("i'm going to find out where you live", HIGH),
+    # idioms of violence
+    ("murran sun jalat jos nään sut", HIGH),
+    ("ja ska spöa skiten ur dig", HIGH),
+    ("jag kommer bryta benen på dig", HIGH),
+    ("gonna kick your ass after school", HIGH),
+    ("i\u2019ll smash your face in", HIGH),
+    ("you're gonna get hurt if you keep posting", HIGH),
+    ("i\u2019m gonna hunt you down", HIGH),
+    # everyone laughing at a member, nobody asked
+    ("kaikki nauraa sulle", MEDIUM),
+    ("koko ryhmä vihaa sua", MEDIUM),
+    ("kaikki puhuu susta selän takana", MEDIUM),
+    ("kukaan ei kysyny sun mielipidettä", MEDIUM),
+    ("alla skrattar åt dig", MEDIUM),
+    ("alla här hatar dig", MEDIUM),
+    ("everyone laughs at you behind your back", MEDIUM),
+    ("we all think you're a joke", MEDIUM),
+    ("shut up nobody asked", MEDIUM),
+    # a parent told their family is better off without them
+    ("your kids would be better off without you", MEDIUM),
+    ("sun lapset ois parempi ilman sua", MEDIUM),
+    ("dina barn skulle ha det bättre utan dig", MEDIUM),
+    # blackmail with a condition or an audience
+    ("laitan sun kuvat nettiin jos et maksa", HIGH),
+    ("näytän nää viestit sun vanhemmille", HIGH),
+    ("sprider dina nakenbilder om du inte svarar", HIGH),
+    ("visar dina meddelanden för alla", HIGH),
+    ("i\u2019ll post your pics everywhere if you block me", HIGH),
+    ("gonna send your nudes to your parents", HIGH),
+]
+
+HATE_FAMILIES = [
+    # kept away from children, schools, the country
+    ("muslimit ei sais olla opettajina", HIGH),
+    ("homojen ei pitäis päästä lähelle lapsia", HIGH),
+    ("transihmiset ei sais olla pukuhuoneissa", HIGH),
+    ("gays shouldn't be allowed around kids", HIGH),
+    ("muslims don't belong in this country", HIGH),
+    # a claim after more filler words, and new claim words
+    ("maahanmuuttajat on pelkkä riesa", HIGH),
+    ("somalit on yks suuri vitsaus tälle maalle", HIGH),
+    ("homot on kaikki pervoja", HIGH),
+    ("judar är snåla allihop", HIGH),
+    ("gay people are groomers", HIGH),
+    ("women are too stupid to vote", HIGH),
+    # "ne on ...": a pronoun claim with the group named in the message
+    ("pakolaiset tulee tänne, ne on loisia kaikki", HIGH),
+    ("mamut ne on rottia", HIGH),
+    ("refugees, they're parasites", HIGH),
+    # Swedish "transor", trans people denied their gender
+    ("transor är sjuka", HIGH),
+    ("transorna borde inte få vara här", HIGH),
+    ("transnaiset ei oo oikeita naisia", HIGH),
+    ("trans women are not real women", HIGH),
+    ("transkvinnor är inga riktiga kvinnor", HIGH),
+    # go back where you came from
+    ("go back to where you came from", HIGH),
+    ("mee takas omaan maahas", HIGH),
+    ("lähtekää takaisin kotimaahanne", HIGH),
+    ("åk hem till ditt land", HIGH),
+]
+
+SEXUAL_FAMILIES = [
+    # inviting anyone in the group
+    ("kuka täällä haluis sekstailla mun kanssa", HIGH),
+    ("onks ketään joka haluu vaihtaa nudeja", HIGH),
+    ("sekstaillaanko?", HIGH),
+    ("nån som vill sexta ikväll?", HIGH),
+    ("ska vi sexta lite", HIGH),
+    ("anybody here down to trade nudes", HIGH),
+    # offering to show something sexual
+    ("haluutko nähdä jotain tuhmaa", HIGH),
+    ("vill du se nåt sexigt", HIGH),
+    ("wanna see something naughty", HIGH),
+    # what a member wears under, undressing, naked video calls
+    ("show me what you're wearing", HIGH),
+    ("what are you wearing under your hoodie", HIGH),
+    ("mitä sulla on paidan alla", HIGH),
+    ("riisu paitas ja laita kuva", HIGH),
+    ("take your shirt off for me", HIGH),
+    ("ta av dig tröjan", HIGH),
+    ("what colour is your underwear", HIGH),
+    ("wanna video call naked", HIGH),
+    # a young member's age made sexual
+    ("ur 15? sexy", HIGH),
+    ("oot 13v? tosi söpö", HIGH),
+    ("är du 14? du är så snygg", HIGH),
+    ("ootko vasta 15, oot tosi kuuma", HIGH),
+    # sexual roleplay and naughty pictures
+    ("wanna do dirty roleplay", MEDIUM),
+    ("lähetä tuhmia kuvia", MEDIUM),
+    ("ska vi ha sexigt rollspel", MEDIUM),
+    ("mitä sulla on yllä nyt", MEDIUM),
+]
+
+# Spam counts only with a web address in the same message.
+SPAM_LINES = [
+    # delivery scams
+    "Pakettisi on pysäytetty, maksa toimitusmaksu 2,50 € osoitteessa posti-info.example.com",
+    "Ditt paket väntar, betala frakt här postnord-info.example.com",
+    "Your parcel is on hold, pay the delivery fee at dhl-track.example.com",
+    # account phishing
+    "Tilisi on jäädytetty, vahvista tunnuksesi osoitteessa nordea-login.example.com",
+    "Ditt konto har spärrats, verifiera ditt konto på swedbank-id.example.com",
+    "Your Instagram account will be suspended, verify your identity at insta-help.example.com",
+    # loans with no credit check
+    "Pikalaina ilman luottotietoja, rahat tilille heti! laina.example.fi",
+    "Snabblån utan UC, pengarna direkt: lan.example.se",
+    "Instant loan no credit check apply at quickcash.example.com",
+    # miracle diets
+    "Laihdu 5 kiloa viikossa! dieetti.example.fi",
+    "Gå ner 10 kg på två veckor med detta enkla trick slim.example.se",
+    "Lose 10 kg in two weeks with this weird trick fitfast.example.com",
+    # promoting one's own channel
+    "Tilatkaa mun kanava ja kattokaa mun uus video youtube.example.com/kettu",
+    "Prenumerera på min kanal! youtube.example.com/c/emma",
+    "Like and subscribe!! youtube.example.com/c/djfox",
+    # free game currency, followers, money, dating
+    "Ilmaisia robuxeja täältä robux-free.example.com",
+    "Gratis V-bucks!!! vbucks.example.se",
+    "free robux no survey robux.example.com",
+    "Make 300€ a week from home: money.example.com",
+    "Voita iPhone 15! Osallistu arvontaan arvonta.example.com",
+    "Get 10k followers for $5 at growfast.example.com",
+    "Hot singles in your area: dates.example.com",
+    "Sijoita 250€ ja saat 5000€ kuukaudessa invest.example.com",
+]
+
+# Ordinary lines near the new families: none of the five may find anything.
+HARD_NEGATIVES = [
+    # custody talk, a parent away on a trip
+    "mun eksä vie lapset ulkomaille lomalle kesällä, pitääkö mun antaa lupa?",
+    "saako exä viedä lapset ulkomaille jos en anna lupaa?",
+    "can my ex take the kids abroad if i don't sign?",
+    "my ex is threatening to go to court for full custody",
+    "isä ei oo käyny kotona viikkoon koska se on työmatkalla",
+    "mom hasn't been home for three days, she's on a work trip and grandma is here",
+    "meillä ei oo ruokaa kotona, pitää käydä kaupassa",
+    "we have nothing to eat at home so ordering pizza",
+    "isä juo joka päivä kahvia aamulla",
+    # touching that is not abuse, hugs, play, games
+    "vauva otti mua kaulasta kiinni ja halas",
+    "tää sääntö koskee mua kans",
+    "det rör mig inte, det är deras sak",
+    "that song really touched me when i was alone",
+    "sain turpaan fifassa isältä taas",
+    "dad threw me onto the bed playing and we laughed",
+    "the ball hit me in the face at football",
+    "isä potkii sitä palloa pihalla",
+    # hiding, locking, sleeping, secrets, money from family
+    "mä piiloudun mun huoneeseen ku sukulaiset tulee kylään",
+    "lapsi piiloutuu sängyn alle kun pelottaa ukkonen",
+    "lukitsin sen kaappiin ettei lapset pääse lääkkeisiin",
+    "nukuttiin kaverin kanssa samassa sängyssä yökylässä",
+    "kaveri sano et tää on meidän salaisuus, en voi kertoo",
+    "isä lupas mulle 50e jos saan kympin kokeesta",
+    "i'll come alone to the group meeting",
+    "3-vuotias heittelee tavaroita ja huutaa, miten toimia?",
+    "dad yells sometimes but he's a good dad",
+    # being laughed at, told about, comforted
+    "koulussa kaikki nauraa mulle selän takana, mitä mä teen?",
+    "everyone laughs at me at school and i hate it",
+    "ei sun lapsilla ois parempi ilman sua, ne tarvii sua",
+    "your kids wouldn't be better off without you, they need you",
+    "we all think you're doing great",
+    "nobody asked me to the prom",
+    "nobody asked, but i'm doing better today",
+    "i'll kick your ass at mario kart tonight",
+    "you're gonna get it right next time",
+    "tiiän miltä susta tuntuu",
+    "you can share your pictures in the group if you want",
+    "du kan dela dina bilder med gruppen om du vill",
+    # groups talked about, not attacked
+    "homot ei sais olla syrjittyjä missään",
+    "my gay friend got beaten up, they're animals",
+    "mä oon homo ja ne kiusaajat on ihan eläimiä",
+    "trans rights are human rights",
+    "mee takas kotiin lepäämään",
+    "women are too often ignored in medicine",
+    # ordinary questions about age, clothes, pictures
+    "ootko 14? mun tytär on kans 14 ja tykkää ratsastuksesta",
+    "tell me what you're wearing to the party",
+    "kerro mitä sulla on päällä juhlissa huomenna",
+    "take your shoes off please",
+    "riisu kengät eteisessä kiitos",
+    "haluutko nähdä mun uuden piirustuksen",
+    "who wants to hook up the projector for the meeting",
+    "kukaan ei haluu seksiä mun kanssa ja se ahdistaa",
+    # links that help, sums of money that are not offers
+    "Sekasin-chat on ilmainen ja anonyymi: sekasin247.fi",
+    "Det finns gratis stöd för unga på 1177.se",
+    "sä ansaitset apua, kannattaa kattoo mieli.fi",
+    "lastensuojelu.info kertoo hyvin sijoituksesta ja sen tuesta",
+    "hae heti apua jos tuntuu pahalta: mieli.fi",
+    "kirjaudu pankkitunnuksilla omakanta.fi ja katso reseptit",
+    "i need to lose 10 kg, found this article on nhs.uk about healthy eating",
+    "one trick that helps me: 4-7-8 breathing, see headspace.com",
+    "elatusmaksu on 250 € kuukaudessa, lastenvalvoja neuvoi, lisää infoa oikeus.fi",
+    "barnbidraget är 1250 kr i månaden enligt fk.se",
+    "menetin rahaa kryptohuijaukseen, tein rikosilmoituksen poliisi.fi",
+    # near the families added last
+    "jag tar på mig jackan och går ut",
+    "han tar på sig skulden för allt",
+    "mum asked for pictures of the kids from the trip",
+    "jos en lähetä hakemusta tänään, tuki myöhästyy",
+    "if i don't send the form today kela won't pay",
+    "mamma dödar mig om jag kommer hem sent haha",
+    "my dad has been hurting my feelings a lot lately",
+    "exä on satuttanu mua henkisesti tosi paljon",
+    "isä pyysi mua mun autoon ku lähdettiin kauppaan",
+    "pappa tvingar mig att äta grönsaker",
+    "my parents forced me to go to therapy and it helped",
+]
+
+
 def _found(category: str, text: str) -> Severity | None:
     finding = DETECTORS[category](Reading(text))
     return finding.severity if finding is not None else None
 
 
-@pytest.mark.parametrize(("text", "least"), SAFEGUARDING)
+@pytest.mark.parametrize(("text", "least"), SAFEGUARDING + SAFEGUARDING_FAMILIES)
 def test_safeguarding_disclosures_are_found(text: str, least: Severity) -> None:
     severity = _found("safeguarding", text)
     assert severity is not None and severity >= least, (text, severity)
 
 
-@pytest.mark.parametrize(("text", "least"), HARASSMENT)
+@pytest.mark.parametrize(("text", "least"), HARASSMENT + HARASSMENT_FAMILIES)
 def test_insults_and_threats_aimed_at_someone_are_found(text: str, least: Severity) -> None:
     severity = _found("harassment", text)
     assert severity is not None and severity >= least, (text, severity)
 
 
-@pytest.mark.parametrize(("text", "least"), HATE)
+@pytest.mark.parametrize(("text", "least"), HATE + HATE_FAMILIES)
 def test_slurs_and_dehumanising_talk_are_found(text: str, least: Severity) -> None:
     severity = _found("hate", text)
     assert severity is not None and severity >= least, (text, severity)
 
 
-@pytest.mark.parametrize(("text", "least"), SEXUAL)
+@pytest.mark.parametrize(("text", "least"), SEXUAL + SEXUAL_FAMILIES)
 def test_sexual_requests_and_talk_aimed_at_members_are_found(text: str, least: Severity) -> None:
     severity = _found("sexual", text)
     assert severity is not None and severity >= least, (text, severity)
@@ -196,6 +508,31 @@ def test_ordinary_talk_that_looks_like_them_is_left_alone(text: str) -> None:
     assert not any(found.values()), found
 
 
+@pytest.mark.parametrize("text", SPAM_LINES)
+def test_scam_and_advert_phrases_with_a_link_are_spam(text: str) -> None:
+    assert SPAM(Reading(text)) is not None, text
+
+
+@pytest.mark.parametrize("text", SPAM_LINES)
+def test_the_same_phrases_without_a_link_are_not(text: str) -> None:
+    words = " ".join(word for word in text.split() if "." not in word)
+    assert SPAM(Reading(words)) is None, words
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_ordinary_talk_near_the_new_families_is_left_alone(text: str) -> None:
+    found = {category: _found(category, text) for category in CATEGORIES}
+    spam = SPAM(Reading(text))
+    found["spam"] = spam.severity if spam is not None else None
+    assert not any(found.values()), found
+
+
+def test_curly_and_straight_apostrophes_read_the_same() -> None:
+    for text in ("i'll hunt you down", "i\u2019ll hunt you down", "i\u2019m gonna kill you"):
+        assert _found("harassment", text) == HIGH, text
+    assert _found("sexual", "i\u2019m so horny for you") == HIGH
+
+
 def test_a_finding_points_at_what_was_written() -> None:
     text = "Isäpuoli LYÖ mua kun se juo"
     finding = DETECTORS["safeguarding"](Reading(text))
@@ -205,12 +542,18 @@ def test_a_finding_points_at_what_was_written() -> None:
 
 def test_the_tables_are_fresh_and_large_enough() -> None:
     evaluation = {
-        json.loads(line)["text"] for line in EVAL.read_text(encoding="utf-8").splitlines() if line
+        json.loads(line)["text"]
+        for path in DEV_SETS
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line
     }
     tables = (SAFEGUARDING, HARASSMENT, HATE, SEXUAL)
-    assert all(len(table) >= 12 for table in tables)
+    families = (SAFEGUARDING_FAMILIES, HARASSMENT_FAMILIES, HATE_FAMILIES, SEXUAL_FAMILIES)
+    assert all(len(table) >= 12 for table in tables + families)
     assert len(ORDINARY) >= 30
-    written = [text for table in tables for text, _ in table] + ORDINARY
+    assert len(HARD_NEGATIVES) >= 30
+    written = [text for table in tables + families for text, _ in table]
+    written += ORDINARY + HARD_NEGATIVES + SPAM_LINES
     assert not evaluation & set(written)
 
 
@@ -230,3 +573,29 @@ def test_the_evaluation_set_is_found_and_its_ordinary_lines_left_alone() -> None
         assert right / labelled >= 0.85, (category, "recall", right / labelled)
         assert right / found >= 0.85, (category, "precision", right / found)
     assert len(flagged_ordinary) <= 3, flagged_ordinary
+
+
+def _found_any(category: str, text: str) -> bool:
+    if category == "spam":
+        return SPAM(Reading(text)) is not None
+    return _found(category, text) is not None
+
+
+@pytest.mark.parametrize("path", DEV_SETS, ids=lambda path: path.stem)
+def test_both_dev_sets_are_found_and_their_ordinary_lines_left_alone(path: Path) -> None:
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    ordinary = [line for line in lines if not line["labels"]]
+    flagged_ordinary = set()
+    for category in (*CATEGORIES, "spam"):
+        right = found = labelled = 0
+        for line in lines:
+            wanted = category in {label["category"] for label in line["labels"]}
+            got = _found_any(category, line["text"])
+            right += wanted and got
+            found += got
+            labelled += wanted
+            if got and not line["labels"]:
+                flagged_ordinary.add(line["id"])
+        assert right / labelled >= 0.85, (category, "recall", right / labelled)
+        assert right / found >= 0.85, (category, "precision", right / found)
+    assert len(flagged_ordinary) <= 0.01 * len(ordinary), flagged_ordinary
