@@ -1,7 +1,9 @@
 """The crisis lexicon (`moderation/lexicons/crisis.toml`): the forms people really write about
 suicide and self-harm are found at least at their severity, in Finnish, Swedish and English;
 idioms, grief, accidents and harassment aimed at others are not. The lines here are written
-fresh, apart from the evaluation set, so they test the families of forms, not its lines."""
+fresh, apart from both evaluation sets, so they test the families of forms, not their lines:
+`FAMILIES` has variants of each family of expression, `FAMILY_NEGATIVES` the nearest ordinary
+lines to them."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import tomllib
 
 import pytest
 
-from moderation.lexicon import LEXICONS, LexiconDetector
+from moderation.lexicon import LEXICONS, LexiconDetector, prefixes
 from moderation.normalise import Reading
 from moderation.verdict import Category, Finding, Severity
 
@@ -151,7 +153,352 @@ NEGATIVES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "least"), POSITIVES)
+# Families of expression, each with fresh variants of its own (written apart from both
+# evaluation sets): inflections, spoken and dotless forms, word order, the three languages.
+FAMILIES: list[tuple[str, Severity]] = [
+    # asking how much of a drug kills, not waking up
+    ("montako buranaa pitää vetää et ei enää herää", HIGH),
+    ("kuinka monta panadolia tarvii ettei herää aamulla", HIGH),
+    ("paljonko unilääkkeitä pitää ottaa et kuolee", HIGH),
+    ("how many tylenol until you don't wake up", HIGH),
+    ("hur många alvedon ska man ta för att man int vaknar", HIGH),
+    # a count of pills taken
+    ("i took 30 pills", HIGH),
+    ("otin 40 unilääkettä", HIGH),
+    ("ja tog typ 20 tabletter", HIGH),
+    ("vedin kaikki mun lääkkeet", HIGH),
+    # means at hand and what I will do with them
+    ("ostin partakoneen teriä ja tiiän mitä teen niillä", HIGH),
+    ("mulla on terät tallessa ja tiiän mitä teen niillä tänään", HIGH),
+    ("köpte rakblad idag och ska använda dem när alla sover", HIGH),
+    ("got razor blades, gonna use them when everyone's asleep", HIGH),
+    # a firearm at hand
+    ("isällä on kivääri kaapissa ja tiiän missä avain on", HIGH),
+    ("faijan haulikko on ladattuna vintillä", HIGH),
+    ("my dad keeps a gun in the closet and i know where the key is", HIGH),
+    ("pappas jaktgevär står i garderoben, det vore så lätt", HIGH),
+    # a last message, with thanks
+    ("tää on viimenen viesti mitä kirjotan, kiitos kaikille", HIGH),
+    ("viimeinen viestini tänne: kiitos et kestitte mua", HIGH),
+    ("det här är mitt sista meddelande, tack för att ni orkade med mig", HIGH),
+    ("this is the last message i'll ever post, thanks for putting up with me", HIGH),
+    ("i've written letters to my family for after i'm gone", HIGH),
+    ("tänään on mun viimeinen päivä", MEDIUM),
+    # "I'll do it", with a decision and nothing else named
+    ("lauantaina ku kaikki on lähteny mä teen sen. päätös on tehty", HIGH),
+    ("oon päättäny jo. teen sen tänä yönä", HIGH),
+    ("i've made up my mind. i'm doing it tonight", HIGH),
+    ("ja har bestämt mig. ja gör det i natt", HIGH),
+    ("haluun et joku tietää ennen ku teen sen", MEDIUM),
+    ("jag ville att nån skulle veta innan jag gör det", MEDIUM),
+    # ending "this", decided
+    ("päätin lopettaa tän tänä yönä", HIGH),
+    ("aion lopettaa tämän huomenna", HIGH),
+    ("i've decided to end this tonight", HIGH),
+    ("jag har bestämt mig, jag ska avsluta det i natt", HIGH),
+    # already taken; "call an ambulance or don't"
+    ("already swallowed the whole bottle, too late now", HIGH),
+    ("nielin ne kaikki jo, älkää soittako ambulanssia", HIGH),
+    ("call an ambulance or don't, doesn't matter", HIGH),
+    ("jag har redan tagit dem, ring int ambulansen", HIGH),
+    # a wish to be run over
+    ("kunpa joku rekka ajais mun yli", MEDIUM),
+    ("toivon et joku auto törmäis muhun", MEDIUM),
+    ("i hope a bus hits me on the way home", MEDIUM),
+    ("hoppas att en bil kör på mig", MEDIUM),
+    ("wish i'd get hit by a car", MEDIUM),
+    # driving into a truck, off a bridge
+    ("tekis mieli ajaa rekan alle", HIGH),
+    ("ajan vaan vastaantulevan rekan eteen", HIGH),
+    ("sometimes i want to swerve into oncoming traffic", HIGH),
+    ("i keep thinking about driving off the bridge", HIGH),
+    # the tracks, the next train, a platform
+    ("seison asemalla ja hyppään seuraavan junan eteen", HIGH),
+    ("astun raiteille ku juna tulee", HIGH),
+    ("im on the platform, gonna step off when it comes", HIGH),
+    ("tänk om ja bara hoppar ner på spåret", HIGH),
+    ("gonna lie down on the tracks tonight", HIGH),
+    # the fastest, surest, least painful way; asking how
+    ("mikä on nopein tapa kuolla", HIGH),
+    ("kivuttomin tapa tappaa itsensä?", HIGH),
+    ("what's the surest way to kill myself", HIGH),
+    ("snabbaste sättet att dö?", HIGH),
+    ("least painful way to die", HIGH),
+    ("hur dör man snabbast", HIGH),
+    ("miten voi tappaa itsensä", MEDIUM),
+    # easier, better, fine if I disappeared
+    ("everyone would be better if i just vanished", LOW),
+    ("kaikilla ois helpompaa jos mä vaan katoisin", LOW),
+    ("my family would be happier if i wasn't around", LOW),
+    ("det vore lättare för alla om ja bara försvann", LOW),
+    ("everything would be better if i wasn't born", LOW),
+    # better off without me
+    ("barnen klarar sig bättre utan mig", MEDIUM),
+    ("alla skulle ha det lyckligare utan mig", MEDIUM),
+    ("lapset pärjäis ihan hyvin ilman mua", MEDIUM),
+    ("kaikki ois parempi ilman mua", MEDIUM),
+    # not waking up
+    ("i wish i wouldn't wake up tomorrow", LOW),
+    ("hate waking up. wish i didn't", LOW),
+    ("önskar att ja aldrig vaknade", LOW),
+    ("i hope i never wake up", LOW),
+    ("vill bara sova och aldrig vakna igen", LOW),
+    # to stop existing, disappear for good
+    ("det vore skönt att sluta finnas", LOW),
+    ("would be nice to cease to exist", LOW),
+    ("skönt att bara försvinna för alltid", LOW),
+    ("i just want to stop existing", LOW),
+    ("haluisin vaan lakata olemasta", LOW),
+    # a wish that it all ends
+    ("toivon et tää kaikki loppuis jo", MEDIUM),
+    ("kunpa mun elämä loppuis", MEDIUM),
+    ("i wish it would all just end", MEDIUM),
+    ("i want my life to be over", MEDIUM),
+    ("önskar att allt bara tog slut", MEDIUM),
+    # out of this life, not here any more
+    ("haluun päästä pois tästä maailmasta", MEDIUM),
+    ("miten pääsis pois tästä elämästä", MEDIUM),
+    ("lähtisin mielummin pois tästä maailmasta", MEDIUM),
+    ("en haluu enää olla täällä", MEDIUM),
+    ("i can't keep living anymore", MEDIUM),
+    ("det är ingen idé att leva", MEDIUM),
+    # a burden
+    ("tuntuu et mä oon pelkkä taakka", LOW),
+    ("oon ollu vaan taakka mun perheelle", LOW),
+    ("i feel like such a burden", LOW),
+    ("im just a burden to my family", LOW),
+    ("känner mig som en börda för alla", LOW),
+    # self-harm that helps
+    ("viiltely on ainoo mikä auttaa", MEDIUM),
+    ("mua helpottaa vaan viiltely", MEDIUM),
+    ("cutting is the only thing that helps", MEDIUM),
+    ("hurting myself calms me down", MEDIUM),
+    # hitting, burning until it bleeds
+    ("i hit the wall until my knuckles bled", MEDIUM),
+    ("punched the wall again and my hand is bleeding", MEDIUM),
+    ("hakkasin seinää kunnes rystyset vuoti verta", MEDIUM),
+    ("slog i väggen tills knogarna blödde", MEDIUM),
+    ("poltin ihoa tupakalla", MEDIUM),
+    # scratching, carving with a tool, hidden
+    ("raavin käsiä saksilla ettei kukaan huomaa", MEDIUM),
+    ("kaiverrin reiteen harpilla", MEDIUM),
+    ("carving into my thigh with a pencil sharpener blade", MEDIUM),
+    ("rispar armarna med en nål så ingen ser", MEDIUM),
+    # a relapse
+    ("retkahdin viiltelyyn eilen", MEDIUM),
+    ("relapsed last night after 200 days, cut again", MEDIUM),
+    ("olin puol vuotta ilman viiltelyä mut repsahdin", MEDIUM),
+    ("two years free of self harm and then i relapsed yesterday", MEDIUM),
+    # slang, elongated and spoken forms
+    ("lowkey gonna kmsss", MEDIUM),
+    ("might just unalive tonight", MEDIUM),
+    ("ready to rope fr", MEDIUM),
+    ("gonna neck myself", MEDIUM),
+    ("pallar int leva mer", MEDIUM),
+    ("vill bara döö", MEDIUM),
+    ("i wanna dieee", MEDIUM),
+    ("haluun kuollaaa", MEDIUM),
+    ("honestly i'd rather die", MEDIUM),
+    ("i would rather be dead than go back there", MEDIUM),
+    # at a high place, with the jump in another clause
+    ("menen sillalle tänä yönä ja hyppään", HIGH),
+    ("oon nyt katolla ja mietin hyppäämistä", HIGH),
+    ("i'm on the roof right now and i'm going to jump", HIGH),
+    ("står på bron nu och tänker hoppa", HIGH),
+    ("i'm at the bridge now, this is it", HIGH),
+    # goodbyes: "don't blame yourselves", "tell mum I love her", "take care of each other"
+    ("älkää syyttäkö itseänne, tää ei oo kenenkään vika. hyvästi", HIGH),
+    ("don't blame yourselves. goodbye", HIGH),
+    ("säg till mamma att jag älskar henne, förlåt", HIGH),
+    ("pitäkää huolta toisistanne, en jaksa enää", HIGH),
+    # stockpiling
+    ("oon kerännyt unilääkkeitä jo pari kuukautta", HIGH),
+    ("i've been stockpiling my meds for weeks", HIGH),
+    ("jag har sparat tabletter i månader", HIGH),
+    ("mulla on nyt tarpeeks pillereitä", HIGH),
+    # ready to die, a wish that it were over
+    ("mä oon ihan valmis kuolemaan", MEDIUM),
+    ("mä haluisin et kaikki ois jo ohi", MEDIUM),
+    ("i want it all to be over", MEDIUM),
+    ("jag vill att allt ska vara över", MEDIUM),
+    # "!" straight after a word folds to "i"
+    ("jag vill dö!", MEDIUM),
+    ("kms!!", MEDIUM),
+    ("i wanna die!", MEDIUM),
+    ("oon pelkkä taakka!", LOW),
+    ("jag ska hänga mig!", HIGH),
+    # one's own, even when said in class or therapy
+    ("puhuttiin terapiassa mun itsemurha-ajatuksista", MEDIUM),
+    ("in health class i realised i have suicidal thoughts", MEDIUM),
+]
+
+# The nearest ordinary lines to each family: they must stay quiet.
+FAMILY_NEGATIVES = [
+    # dosing questions
+    "kuinka monta buranaa saa ottaa päivässä",
+    "how many ibuprofen can i take for a headache",
+    "montako pilleriä lääkäri sano et pitää ottaa",
+    "hur många alvedon får man ta per dag",
+    "i took 2 pills for my headache",
+    "otin kaikki lääkkeet mukaan reissuun",
+    "i'm saving my pills for the trip",
+    "otin jo lääkkeet aamulla",
+    "i already took them this morning, thanks for reminding",
+    "ambulanssi tuli hakemaan mummon",
+    # blades, ropes, guns for what they are for
+    "ostin uudet terät höylään, nyt saa ajettua parran",
+    "köpte rakblad för att raka benen",
+    "i bought new razor blades for shaving",
+    "ostin köyden kiipeilyyn",
+    "isä osti uuden haulikon ja mennään metsälle",
+    "ammuin kaikki viholliset ja voitin",
+    "my dad has a gun license, he hunts deer",
+    "pappa har ett gevär för älgjakten",
+    "mun isällä on aseenkantolupa",
+    "we went shooting with my dad's rifle, was easy to learn",
+    # last messages and goodbyes that are not last
+    "tää on mun viimenen viesti tänään, kiitos kaikille ja hyvää yötä",
+    "viimeinen viesti tästä aiheesta, kiitos vinkeistä",
+    "last message for tonight, thanks all",
+    "mitt sista meddelande i kväll, tack för idag",
+    "this is my last post about this, thanks for the advice",
+    "bye everyone, sorry i have to leave early today",
+    "goodbye forever, school! graduated!",
+    "hyvästi kesäloma 😭",
+    "kiitos kaikesta, oli ihana leiri!",
+    "tack för allt, vi ses nästa vecka",
+    # decisions with their own object
+    "oon päättäny et haen eroa, teen sen huomenna",
+    "teen sen läksyn huomenna",
+    "anteeks, teen sen huomenna",
+    "i've decided to apply, i'll do it tomorrow",
+    "ja har bestämt mig för att flytta, ja gör det i vår",
+    "oon päättäny jo, haen toiseen kouluun",
+    "päätin lopettaa tän harrastuksen",
+    "aion lopettaa tämän kurssin kesken",
+    "we decided to end this meeting early",
+    # traffic, trains, platforms
+    "melkein auto ajoi mun yli suojatiellä",
+    "pelkään et joku ajaa mun päälle pyörällä",
+    "i hope the bus is on time",
+    "a car nearly hit me today",
+    "rekka ajoi eteen ja jouduin jarruttaa",
+    "i drove past the bridge",
+    "hyppään seuraavaan junaan ja tuun sinne",
+    "step off the train at pasila and walk left",
+    "the train comes in 5 min, i'll step off at central",
+    "i'm standing on the platform, train is late again",
+    "vi gick ut på spåret och skidade",
+    "menen radalle harjottelemaan pituushyppyä",
+    "we jumped off the bridge into the river",
+    # games and hair dye
+    "what's the fastest way to die in elden ring lol",
+    "nopein tapa kuolla minecraftissa on laava",
+    "best way to dye my hair",
+    # away for a while, tired, mornings
+    "it'd be easier if i was gone for the weekend",
+    "the kids will be fine if i'm gone for a few days",
+    "it would be easier if i wasn't so tired",
+    "ois helpompaa jos oisin poissa viikonlopun",
+    "lapset pärjää kyllä ilman mua pari päivää",
+    "barnen klarar sig bra utan mig i helgen",
+    "i wish i didn't wake up so early",
+    "hope i don't wake up late tomorrow",
+    "önskar att ja int vaknade så tidigt",
+    "en haluu herätä huomenna kouluun",
+    "kunpa ei tarttis herätä aamulla",
+    "my motivation stopped existing after lunch lol",
+    "skönt att bara försvinna en helg till stugan",
+    "jag vill försvinna från sociala medier ett tag",
+    "haluun kadota maan alle häpeästä",
+    "sometimes i wish i could disappear for a weekend",
+    # "wish it would end", about a week, an exam, a city
+    "toivon et kaikki loppuu hyvin",
+    "kunpa tää viikko loppuis jo",
+    "haluun että tää viikko loppuu jo",
+    "i wish this week would end",
+    "önskar att skolan tog slut",
+    "pääsin pois siitä elämästä ku lopetin huumeet",
+    "haluun pois tästä kaupungista",
+    "en jaksa enää tätä koulua",
+    "pallar int plugga mer",
+    "orkar int mer med skolan",
+    # a burden that is not me, or not about living
+    "verot on taakka yrittäjille",
+    "oon taakka tässä projektissa",
+    "tuntuu et oon taakka ryhmätyössä",
+    "en haluu olla taakka kenellekään",
+    "i'm a burden on the team this season lol",
+    "the mortgage is a burden",
+    # hurting at sport, itching, carving wood, other relapses, recovery
+    "mikä auttaa viiltelyn lopettamisessa?",
+    "cutting sugar is the only thing that helps my skin",
+    "i trained at the boxing gym until my hands were sore",
+    "hakkasin nyrkkeilysäkkiä koko illan",
+    "scratching my arms, this eczema is killing me",
+    "raavin hyttysenpistoja käsissä",
+    "kaiversin puuhun meidän nimet",
+    "harpilla piirrettiin ympyröitä matikan tunnilla",
+    "relapsed on smoking, so annoying",
+    "retkahdin taas herkkuihin",
+    "fri från självskada sen i våras",
+    "six months self harm free today!",
+    "oon ollu vuoden irti viiltelystä",
+    "har slutat skära mig, ett halvår nu",
+    "oon ollu viiltelemättä vuoden!",
+    # taught, read, someone else's, denied
+    "historian tunnilla puhuttiin itsemurhista sodan aikana",
+    "biologian tunnilla käsiteltiin itsetuhoisuutta",
+    "we read a poem about suicide in english class",
+    "vi pratade om självmord på hälsokunskapen",
+    "13 reasons why is about suicide",
+    "kaverilla on itsetuhosia ajatuksia, miten voisin auttaa?",
+    "my friend told me she's suicidal, what should i do?",
+    "my sister self harms and i don't know how to help",
+    "my uncle took his own life last year",
+    "terveydenhoitaja kysy onks mulla itsetuhosia ajatuksia, ei oo",
+    "ei mulla oo itsemurha-ajatuksia, oon vaan väsyny",
+    "i'm not suicidal, just really sad",
+    # high places for what they are for
+    "menen sillalle kattoo auringonlaskua",
+    "oon katolla korjaamassa antennia",
+    "i'm on the roof fixing the gutter, might jump on the trampoline after",
+    "hyppäsin katolta hankeen",
+    "pitäkää huolta itsestänne tänä viikonloppuna!",
+    "don't blame yourselves, the game was rigged",
+    "kerään pantillisia pulloja",
+    "i've been stockpiling snacks for the movie night",
+    "mulla on tarpeeks lääkkeitä koko lomalle",
+    "otan mun masennuslääkkeet aamulla kerralla kaikki",
+    "i take all my pills in the morning",
+    "mä oon valmis koeviikkoon",
+    "haluisin et kaikki kokeet ois jo ohi",
+    # idioms
+    "kuolin nauruun",
+    # idioms
+    "kuolin nauruun",
+    "kuolen tylsyyteen",
+    "tää koe tappaa mut",
+    "I'm dying to see it",
+    "ma dör av skratt",
+    "ja vill dö av skam",
+    "i'm gonna die if i don't pass this test",
+    "kmsl that video is so funny",
+    "we ran 5 kms",
+    "rope in a few friends to help",
+    "he unalived the villain in the game",
+    "i'd rather die than wear that lol",
+    # aimed at someone else: harassment, not the author's crisis
+    "go jump off a bridge loser",
+    "hope you die in a ditch",
+    "mee hirttää ittes",
+    "hoppas du dör",
+    "nobody would miss you if you disappeared",
+    "everyone would be happier without you",
+]
+
+
+@pytest.mark.parametrize(("text", "least"), POSITIVES + FAMILIES)
 def test_crisis_forms_are_found_at_least_at_their_severity(text: str, least: Severity) -> None:
     finding = crisis(text)
     assert finding is not None, text
@@ -159,7 +506,7 @@ def test_crisis_forms_are_found_at_least_at_their_severity(text: str, least: Sev
     assert finding.severity >= least, (text, finding.severity)
 
 
-@pytest.mark.parametrize("text", NEGATIVES)
+@pytest.mark.parametrize("text", NEGATIVES + FAMILY_NEGATIVES)
 def test_ordinary_hard_talk_is_left_alone(text: str) -> None:
     assert crisis(text) is None, text
 
@@ -167,6 +514,8 @@ def test_ordinary_hard_talk_is_left_alone(text: str) -> None:
 def test_the_tables_are_large_enough() -> None:
     assert len(POSITIVES) >= 40
     assert len(NEGATIVES) >= 30
+    assert len(FAMILIES) >= 100
+    assert len(FAMILY_NEGATIVES) >= 100
 
 
 def test_a_span_points_at_the_words_in_the_original_text() -> None:
@@ -198,11 +547,12 @@ def test_a_passive_wish_is_low_and_a_plan_is_high() -> None:
     assert (passive.severity, plan.severity) == (LOW, HIGH)
 
 
-def test_every_signal_and_negative_starts_with_a_letter() -> None:
-    """A pattern that starts with a group ("(?:halu|tahdo)...") is entered at every word of
-    every message and slows the whole pipeline; split it by its first letter instead."""
+def test_every_signal_pattern_has_a_literal_beginning() -> None:
+    """A signal pattern is tried only where one of its literal beginnings starts a word; one
+    whose beginning cannot be computed ("\\w+ ...", "[ab]...", "(?:x)? ...", "(?:a|bc)...") is
+    searched over the whole of every message and slows the pipeline: start it with two
+    plain letters or a group of such alternatives."""
     data = tomllib.loads((LEXICONS / "crisis.toml").read_text(encoding="utf-8"))
-    patterns = [p for signal in data["signals"] for p in signal["patterns"]]
-    patterns += data["negatives"]["patterns"]
-    for pattern in patterns:
-        assert pattern[:1].isalpha() and pattern[1:2] not in ("?", "*", "+", "{"), pattern
+    for signal in data["signals"]:
+        for pattern in signal["patterns"]:
+            assert prefixes(pattern) is not None, (signal["label"], pattern)
