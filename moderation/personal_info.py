@@ -13,10 +13,27 @@ import phonenumbers
 from stdnum import iban
 from stdnum.fi import hetu
 
-from moderation.normalise import Reading
+from moderation.normalise import Reading, View
 from moderation.verdict import Category, Finding, Severity, Span, non_overlapping
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
+# An address written to slip past a filter: "jonna at example dot com", "anna(at)example.fi",
+# "lee [at] example [dot] org". The last part must be a real top-level domain.
+_AT = r"(?:\s*[\(\[]\s*(?:at|ät|ett)\s*[\)\]]\s*|\s+(?:at|ät)\s+)"
+_DOT = r"(?:\s*[\(\[]\s*(?:dot|piste|punkt)\s*[\)\]]\s*|\s+(?:dot|piste|punkt)\s+|\.)"
+SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.])[\w.+-]{{2,}}{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}"
+    r"(?:com|fi|se|org|net|eu|io|me|info|nu|co|uk|de)(?![\w-])",
+    re.IGNORECASE,
+)
+DISGUISE = re.compile(r"[\(\[]\s*(?:at|ät|ett)\s*[\)\]]|\b(?:dot|piste|punkt)\b", re.IGNORECASE)
+# A mobile number by its shape, valid in the numbering plan or not (a number just invented,
+# or in a range kept for fiction, still looks like one to the others): Finnish 04x and 050,
+# Swedish and British 07x, with or without the country code.
+MOBILE = re.compile(
+    r"(?<![\w+])(?:\+\s?(?:358|46|44)[\s-]?(?:\(0\)[\s-]?)?(?:4\d|50|7\d)|0(?:4\d|50|7\d))"
+    r"(?:[\s-]?\d){6,8}(?![\w])"
+)
 HETU = re.compile(r"(?<![\w])\d{6}[-+a-fu-y]\d{3}[0-9a-y](?![\w])", re.IGNORECASE)
 IBAN = re.compile(r"(?<![\w])[a-z]{2}\d{2}(?: ?[0-9a-z]{4}){2,7}(?: ?[0-9a-z]{1,3})?(?![\w])", re.I)
 # "Mannerheimintie 12", "Storgatan 5 B", "Kirkkokatu 3 a 4"; "12 Baker Street".
@@ -34,26 +51,37 @@ MIN_PHONE_DIGITS = 7
 
 def find(reading: Reading, *, regions: tuple[str, ...] = REGIONS) -> Finding | None:
     view = reading.plain
+    spans = [_span(view, m, "email") for m in SPELLED_EMAIL.finditer(view.text) if _disguised(m)]
     digits = sum(ch.isdigit() for ch in view.text)
-    if not digits and "@" not in view.text:
-        return None  # every kind of personal information here has a digit or an @
-    spans: list[Span] = []
+    if digits or "@" in view.text:  # everything below has a digit or an @
+        spans += [_span(view, m, "email") for m in EMAIL.finditer(view.text)]
     if digits >= MIN_PHONE_DIGITS:
         spans += _phones(reading.original, regions)
-    for match in EMAIL.finditer(view.text):
-        spans.append(Span(*view.original_span(match.start(), match.end()), "email"))
-    for match in HETU.finditer(view.text):
-        if hetu.is_valid(match.group()):
-            spans.append(Span(*view.original_span(match.start(), match.end()), "identity_code"))
-    for match in IBAN.finditer(view.text):
-        if iban.is_valid(match.group()):
-            spans.append(Span(*view.original_span(match.start(), match.end()), "iban"))
-    for match in STREET.finditer(view.text):
-        spans.append(Span(*view.original_span(match.start(), match.end()), "address"))
+        spans += [_span(view, m, "phone") for m in MOBILE.finditer(view.text)]
+    if digits:
+        spans += [
+            _span(view, m, "identity_code")
+            for m in HETU.finditer(view.text)
+            if hetu.is_valid(m.group())
+        ]
+        spans += [
+            _span(view, m, "iban") for m in IBAN.finditer(view.text) if iban.is_valid(m.group())
+        ]
+        spans += [_span(view, m, "address") for m in STREET.finditer(view.text)]
     spans = non_overlapping(spans)
     if not spans:
         return None
     return Finding(Category.PERSONAL_INFO, Severity.HIGH, tuple(spans))
+
+
+def _disguised(match: re.Match[str]) -> bool:
+    """A spelled-out address, not "claim it at prize.example.com" (a web address after "at"):
+    the "at" is bracketed, or a dot is spelled out too."""
+    return bool(DISGUISE.search(match.group()))
+
+
+def _span(view: View, match: re.Match[str], label: str) -> Span:
+    return Span(*view.original_span(match.start(), match.end()), label)
 
 
 def _phones(text: str, regions: tuple[str, ...]) -> list[Span]:

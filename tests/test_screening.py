@@ -40,6 +40,13 @@ def test_the_folded_view_undoes_tricks_and_keeps_numbers(written: str, read: str
     ("text", "found"),
     [
         ("soita mulle 040 123 4567", [("phone", "040 123 4567")]),
+        # A mobile's shape is enough, valid in the numbering plan or not (a drama range).
+        ("text me 07700 900123", [("phone", "07700 900123")]),
+        ("ring +44 7700 900456", [("phone", "+44 7700 900456")]),
+        # Addresses spelled out to slip past a filter.
+        ("meiliin jonna2007 at example dot com", [("email", "jonna2007 at example dot com")]),
+        ("posti anna(at)esimerkki.fi", [("email", "anna(at)esimerkki.fi")]),
+        ("lee [at] example [dot] org", [("email", "lee [at] example [dot] org")]),
         ("mun numero on +358401234567", [("phone", "+358401234567")]),
         ("puh. 09 310 1691", [("phone", "09 310 1691")]),
         ("ring mig på 070-123 45 67", [("phone", "070-123 45 67")]),
@@ -77,6 +84,8 @@ def test_personal_information_is_found_where_it_was_written(
         "vuonna 2019 muutin",
         "kello 9 aamulla, huone 204",
         "isä kuoli viime vuonna",
+        "tilaus 2024-118-5521 ei oo tullu",
+        "viitenumero 4471-2290",
     ],
 )
 def test_numbers_that_only_look_personal_stay_quiet(text: str) -> None:
@@ -153,3 +162,8 @@ def test_moving_the_talk_elsewhere_is_found(text: str, found: list[tuple[str, st
 )
 def test_talk_about_apps_and_adding_things_stays_quiet(text: str) -> None:
     assert Screen(POLICY | {"contact_exchange": "block"}).check(text).action is Action.ALLOW
+
+
+def test_a_web_address_after_at_is_no_e_mail_address() -> None:
+    verdict = Screen(POLICY).check("the pictures are at kuvat.example.com, look at them")
+    assert verdict.spans_of(Category.PERSONAL_INFO) == []
