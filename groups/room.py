@@ -23,6 +23,7 @@ from storage.models import (
     GroupMode,
     Membership,
     MembershipStatus,
+    Message,
     MessageState,
     OutboxAction,
     Person,
@@ -132,16 +133,7 @@ async def room_message(
         )
         return RoomPosted(RoomOutcome.HELD_MEDIA, group, membership)
     if verdict is not None and screen is not None:
-        await record_findings(
-            tx,
-            screen,
-            group=group,
-            message_id=message.id,
-            verdict=verdict,
-            membership_id=membership.id,
-            alerts=alerts,
-            now=tx.clock.now(),
-        )
+        await _review(tx, screen, group, message, verdict, alerts)
     if blocked:
         message.text = None  # what broke someone's anonymity is not kept
     if removed:
@@ -177,6 +169,21 @@ async def room_edit(
     if screen is None or verdict is None or verdict.action is not Action.BLOCK:
         await tx.messages.edit(message, text)
         return RoomPosted(RoomOutcome.RECORDED, group)
+    await _review(tx, screen, group, message, verdict, alerts)
+    message.text = None
+    await tx.messages.set_state(message, MessageState.BLOCKED)
+    await _remove_from_room(tx, transport, room_id, message_id)
+    return RoomPosted(RoomOutcome.REMOVED_PERSONAL, group)
+
+
+async def _review(
+    tx: Transaction,
+    screen: Screen,
+    group: Group,
+    message: Message,
+    verdict: Verdict,
+    alerts: Alerts | None,
+) -> None:
     await record_findings(
         tx,
         screen,
@@ -187,10 +194,6 @@ async def room_edit(
         alerts=alerts,
         now=tx.clock.now(),
     )
-    message.text = None
-    await tx.messages.set_state(message, MessageState.BLOCKED)
-    await _remove_from_room(tx, transport, room_id, message_id)
-    return RoomPosted(RoomOutcome.REMOVED_PERSONAL, group)
 
 
 async def _remove_from_room(tx: Transaction, transport: str, room_id: str, message_id: str) -> None:

@@ -49,7 +49,8 @@ class Spam:
         found = self._text(reading)
         spans = list(found.spans) if found else []
         severity = found.severity if found else Severity.LOW
-        author, rules, whole = reading.author, self.rules, Span(0, len(reading.original), "")
+        author, rules = reading.author, self.rules
+        whole = (0, len(reading.original))  # repeats and floods are about the whole message
         if author is not None and author.now is not None:
             now = author.now
             new = author.joined_at is not None and now - author.joined_at < timedelta(
@@ -64,13 +65,17 @@ class Spam:
                 severity = max(severity, Severity.MEDIUM) if links else severity
             key = _key(reading.plain.text)
             since = now - timedelta(minutes=rules.repeat_minutes)
-            same = sum(1 for at, text in author.recent if at >= since and _key(text) == key)
-            if len(key) >= rules.repeat_min_chars and same + 1 >= rules.repeats:
-                spans.append(Span(whole.start, whole.end, "repeated"))
+            same = (
+                sum(1 for at, text in author.recent if at >= since and _key(text) == key)
+                if len(key) >= rules.repeat_min_chars
+                else 0
+            )
+            if same + 1 >= rules.repeats:
+                spans.append(Span(*whole, "repeated"))
                 severity = max(severity, Severity.MEDIUM)
             burst = now - timedelta(seconds=rules.flood_seconds)
             if sum(1 for at, _text in author.recent if at >= burst) + 1 >= rules.flood_count:
-                spans.append(Span(whole.start, whole.end, "flood"))
+                spans.append(Span(*whole, "flood"))
                 severity = max(severity, Severity.MEDIUM)
         if not spans:
             return None
