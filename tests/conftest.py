@@ -25,6 +25,7 @@ from tests.databases import (
     sqlite_url,
 )
 from tests.harness import Harness
+from tests.telegram_api.harness import TelegramHarness, running_telegram
 
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -118,3 +119,14 @@ def configured(
     monkeypatch.setenv("PIIRI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PIIRI_SECRET_KEY", secret_key)
     return tmp_path
+
+
+@pytest.fixture
+async def telegram(
+    tmp_path: Path, sqlite_template: Path, cipher: IdentityCipher, clock: ManualClock
+) -> AsyncIterator[TelegramHarness]:
+    """Piiri on the Telegram transport, the real python-telegram-bot against the stand-in."""
+    target = tmp_path / "piiri.db"
+    copy_sqlite(sqlite_template, target)
+    async with running_telegram(sqlite_url(target), cipher, clock) as harness:
+        yield harness

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from bot.app import App
+from bot.ports import ChatRef
 from bot.transports.memory import MemoryTransport, Received
 from groups.invites import create_invite
 from groups.planning import NewGroup, create_group
@@ -18,6 +20,15 @@ from tests.programmes import make_programme, weekly
 STAFF_ROOM = "room:facilitators"
 
 
+class Platform(Protocol):
+    """What setting up a group needs from a platform: its name, and a person's private chat."""
+
+    @property
+    def name(self) -> str: ...
+
+    def dm(self, user_id: str) -> ChatRef: ...
+
+
 @dataclass(frozen=True, slots=True)
 class OpenGroup:
     id: int
@@ -26,15 +37,18 @@ class OpenGroup:
 
 async def joinable_group(
     app: App,
-    transport: MemoryTransport,
+    transport: Platform,
     first: date,
     *,
     capacity: int | None = None,
     age: tuple[int | None, int | None] = (None, None),
     open_policy: str = "always",
     staff_room: bool = True,
+    facilitator: str = "ohjaaja",
+    staff_room_id: str = STAFF_ROOM,
 ) -> OpenGroup:
-    """An enrolling nine-session group with a facilitator ("ohjaaja") and an invite code."""
+    """An enrolling nine-session group with a facilitator (`facilitator`, the platform's id
+    for them) and an invite code; with `staff_room`, the facilitators' room `staff_room_id`."""
     async with app.store.transaction() as tx:
         group = await create_group(
             tx,
@@ -47,16 +61,16 @@ async def joinable_group(
         group.age_min, group.age_max = age
         group.open_policy = open_policy
         await add_staff(
-            tx, PlatformRef(transport.name, "ohjaaja"), StaffRole.FACILITATOR, group, name="Sanna"
+            tx, PlatformRef(transport.name, facilitator), StaffRole.FACILITATOR, group, name="Sanna"
         )
-        staff = await tx.persons.find(transport.name, "ohjaaja")
+        staff = await tx.persons.find(transport.name, facilitator)
         assert staff is not None
         await tx.persons.identify(
-            transport.name, "ohjaaja", dm_chat=transport.dm("ohjaaja").chat_id
+            transport.name, facilitator, dm_chat=transport.dm(facilitator).chat_id
         )
         if staff_room:
             await bind_rooms(
-                tx, group, {RoomPurpose.FACILITATORS: PlatformRef(transport.name, STAFF_ROOM)}
+                tx, group, {RoomPurpose.FACILITATORS: PlatformRef(transport.name, staff_room_id)}
             )
         code, _invite = await create_invite(
             tx, group, max_uses=None, expires_at=None, actor_person_id=None, via="test"

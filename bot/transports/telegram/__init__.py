@@ -1,0 +1,12 @@
+"""The Telegram transport: python-telegram-bot 22 behind Piiri's `Transport` port.
+
+`updates` turns a `telegram.Update` into an `Inbound`; `messages` turns an `Outbound` into what
+the Bot API takes; `errors` says which failures are worth retrying; `polling` owns the long
+poll and its durable offset; `transport` ties them together; `setup` builds the PTB bot from
+Piiri's settings. Nothing outside this package imports `telegram`.
+"""
+
+from bot.transports.telegram.setup import build_bot
+from bot.transports.telegram.transport import TelegramTransport
+
+__all__ = ["TelegramTransport", "build_bot"]

@@ -1,0 +1,176 @@
+"""`TelegramTransport`: Piiri's transport port on the Bot API, through python-telegram-bot.
+
+Retries belong to Piiri's outbound queue (priorities, back-off, `retry_after`), so every
+failure comes back as a `SendError` and PTB's rate limiter is set never to retry by itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, InputFile, Message, ReplyParameters, Update
+from telegram.error import TelegramError
+from telegram.ext import ExtBot
+
+from bot.logs import get_logger
+from bot.ports import (
+    Attachment,
+    ChatRef,
+    CursorStore,
+    InboundSink,
+    Outbound,
+    SendError,
+    SentMessage,
+)
+from bot.transports.telegram.errors import already_done, to_send_error
+from bot.transports.telegram.messages import (
+    CAPTION_LIMIT,
+    ButtonDataTooLong,
+    keyboard,
+    reply_parameters,
+    shorten,
+    split_text,
+)
+from bot.transports.telegram.polling import Poller
+
+log = get_logger(__name__)
+
+
+def telegram_chat_id(chat: ChatRef) -> int:
+    """A Telegram chat id is a number; anything else was never a Telegram chat."""
+    try:
+        return int(chat.chat_id)
+    except ValueError:
+        raise SendError("chat not found", permanent=True) from None
+
+
+def telegram_message_id(sent: SentMessage) -> int:
+    try:
+        return int(sent.message_id)
+    except ValueError:
+        raise SendError("message not found", permanent=True) from None
+
+
+POLL_TIMEOUT_SECONDS = 30
+
+
+class TelegramTransport:
+    def __init__(
+        self,
+        bot: ExtBot[Any],
+        *,
+        name: str = "telegram",
+        poll_timeout: int = POLL_TIMEOUT_SECONDS,
+    ) -> None:
+        self.name = name
+        self._bot = bot
+        self._poll_timeout = poll_timeout
+        self._poller: Poller | None = None
+
+    @property
+    def bot(self) -> ExtBot[Any]:
+        return self._bot
+
+    async def start(self, sink: InboundSink, cursors: CursorStore) -> None:
+        await self._bot.initialize()
+        # getUpdates refuses to work while a webhook is set.
+        await self._bot.delete_webhook(drop_pending_updates=False)
+        self._poller = Poller(
+            self._bot,
+            self.name,
+            sink,
+            cursors,
+            answer_button=self._answer_button,
+            timeout=self._poll_timeout,
+        )
+        self._poller.start()
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            await self._poller.stop()
+            self._poller = None
+        await self._bot.shutdown()
+
+    async def _answer_button(self, update: Update) -> None:
+        """Stop the button's spinner. What the press did arrives as a message of its own."""
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            await self._bot.answer_callback_query(query.id)
+        except TelegramError as exc:  # too old to answer: the person already saw the reply
+            log.info("telegram.answer_failed", error=type(exc).__name__)
+
+    async def send(self, message: Outbound) -> SentMessage:
+        try:
+            markup = keyboard(message.buttons)
+        except ButtonDataTooLong as exc:
+            raise SendError(str(exc), permanent=True) from exc
+        reply = reply_parameters(message.reply_to)
+        attachment = message.attachment
+        try:
+            if attachment is not None and len(message.text) <= CAPTION_LIMIT:
+                sent = await self._document(message.chat, attachment, message.text, markup, reply)
+            elif attachment is not None:
+                await self._text(message.chat, message.text, None, reply)
+                sent = await self._document(message.chat, attachment, None, markup, None)
+            else:
+                sent = await self._text(message.chat, message.text, markup, reply)
+        except TelegramError as exc:
+            raise to_send_error(exc) from exc
+        return SentMessage(message.chat, str(sent.message_id))
+
+    async def _text(
+        self,
+        chat: ChatRef,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        reply: ReplyParameters | None,
+    ) -> Message:
+        """A text in as many messages as its length needs; the buttons go on the last."""
+        pieces = split_text(text)
+        sent: Message | None = None
+        for index, piece in enumerate(pieces):
+            sent = await self._bot.send_message(
+                telegram_chat_id(chat),
+                piece,
+                reply_markup=markup if index == len(pieces) - 1 else None,
+                reply_parameters=reply if index == 0 else None,
+            )
+        if sent is None:  # pragma: no cover - split_text returns at least one piece
+            raise SendError("nothing to send", permanent=True)
+        return sent
+
+    async def _document(
+        self,
+        chat: ChatRef,
+        attachment: Attachment,
+        caption: str | None,
+        markup: InlineKeyboardMarkup | None,
+        reply: ReplyParameters | None,
+    ) -> Message:
+        return await self._bot.send_document(
+            telegram_chat_id(chat),
+            InputFile(attachment.data, filename=attachment.name),
+            caption=caption or None,
+            reply_markup=markup,
+            reply_parameters=reply,
+        )
+
+    async def edit(self, sent: SentMessage, text: str) -> None:
+        try:
+            await self._bot.edit_message_text(
+                shorten(text),
+                chat_id=telegram_chat_id(sent.chat),
+                message_id=telegram_message_id(sent),
+            )
+        except TelegramError as exc:
+            if not already_done(exc):
+                raise to_send_error(exc) from exc
+
+    async def delete(self, sent: SentMessage) -> None:
+        try:
+            await self._bot.delete_message(telegram_chat_id(sent.chat), telegram_message_id(sent))
+        except TelegramError as exc:
+            if not already_done(exc):
+                raise to_send_error(exc) from exc

@@ -1,0 +1,154 @@
+"""A running Piiri on the Telegram transport, talking to the stand-in through the real PTB.
+
+`settle()` waits until Telegram has been told every update is handled (the bot asked for
+more with a higher offset), then sends everything due, moving the manual clock past retry
+back-offs the way `tests.harness` does for the in-memory transport.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.ports import ChatRef
+from bot.transports.telegram import TelegramTransport, build_bot
+from storage.clock import ManualClock
+from storage.crypto import IdentityCipher
+from storage.models import OutboxStatus
+from tests.telegram_api.server import TOKEN, BotApiStandIn
+from tests.telegram_api.world import BOT_USERNAME, Posted, World
+
+NAME = "telegram"
+# The longest a test waits for the bot to take its updates before calling it stuck.
+SETTLE_SECONDS = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """The Telegram side as `tests.joining` sees a platform: a name, and people's chats."""
+
+    name: str
+
+    def dm(self, user_id: str) -> ChatRef:
+        return ChatRef(self.name, user_id)  # a private chat's id is the person's id
+
+
+class TelegramHarness:
+    def __init__(
+        self,
+        server: BotApiStandIn,
+        database_url: str,
+        cipher: IdentityCipher,
+        clock: ManualClock,
+        *,
+        read_timeout: float,
+    ) -> None:
+        self.server = server
+        self.world: World = server.world
+        self.platform = Platform(NAME)
+        self.clock = clock
+        self._settings = Settings.model_validate(
+            {
+                "database": {"url": database_url},
+                "telegram": {
+                    "token": TOKEN,
+                    "base_url": server.base_url,
+                    "bot_username": BOT_USERNAME,
+                },
+            }
+        )
+        self._cipher = cipher
+        self._read_timeout = read_timeout
+        self.app: App
+        self.transport: TelegramTransport
+
+    async def start(self) -> None:
+        bot = build_bot(self._settings.telegram, read_timeout=self._read_timeout)
+        self.transport = TelegramTransport(bot, name=NAME, poll_timeout=5)
+        self.app = build_app(self._settings, self._cipher, [self.transport], clock=self.clock)
+        await self.app.start()
+
+    async def stop(self) -> None:
+        await self.app.stop()
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    def id(self, name: str) -> str:
+        """The person's Telegram user id (and private chat id), as Piiri knows them."""
+        return str(self.world.person(name).id)
+
+    async def settle(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_SECONDS
+        while self.world.unconfirmed():
+            if loop.time() > deadline:
+                raise AssertionError("the bot did not take its updates")
+            await asyncio.sleep(0.005)
+        await self.app.scheduler.tick()
+        for _ in range(1000):
+            await self.app.sender.drain()
+            async with self.app.store.transaction() as tx:
+                in_hand = (await tx.outbox.count_by_status())[OutboxStatus.SENDING]
+                next_due = await tx.outbox.next_due_at([NAME])
+            if in_hand:
+                await asyncio.sleep(0.005)
+            elif next_due is None:
+                return
+            else:
+                self.clock.set(max(self.clock.now(), next_due) + timedelta(milliseconds=1))
+        raise AssertionError("the outbox did not settle")
+
+    async def says(self, name: str, text: str, **how: Any) -> list[str]:
+        """`name` writes `text` (privately unless `chat=`); returns what they got back."""
+        before = len(self.world.inbox(name))
+        self.world.say(name, text, **how)
+        await self.settle()
+        return [p.text or "" for p in self.world.inbox(name)[before:]]
+
+    async def presses(self, name: str, data: str, posted: Posted | None = None) -> list[str]:
+        """Press the button carrying `data` on `posted` (default: the latest message to
+        `name`), after checking that message offers it."""
+        posted = posted or self.world.last(name)
+        assert data in posted.button_data(), f"{name} was shown {posted.button_data()}"
+        before = len(self.world.inbox(name))
+        self.world.press(name, posted, data)
+        await self.settle()
+        return [p.text or "" for p in self.world.inbox(name)[before:]]
+
+    async def join(self, name: str, code: str, *, pick: int = 0, language: str = "fi") -> str:
+        """The join flow through a deep link; returns the pseudonym picked."""
+        await self.says(name, f"/start {code}")
+        await self.presses(name, "j:ok")
+        chosen = self.world.last(name).buttons[pick][0]["text"]
+        await self.presses(name, f"j:n:{pick}")
+        await self.presses(name, f"j:l:{language}")
+        return str(chosen)
+
+
+@contextlib.asynccontextmanager
+async def running_telegram(
+    database_url: str,
+    cipher: IdentityCipher,
+    clock: ManualClock,
+    *,
+    read_timeout: float = 5.0,
+) -> AsyncIterator[TelegramHarness]:
+    server = BotApiStandIn()
+    await server.start()
+    harness = TelegramHarness(server, database_url, cipher, clock, read_timeout=read_timeout)
+    try:
+        await harness.start()
+        try:
+            yield harness
+        finally:
+            await harness.stop()
+    finally:
+        await server.stop()
