@@ -11,11 +11,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import __version__, cli_audit, cli_groups, cli_moderate, cli_programmes, cli_staff
+from bot import (
+    __version__,
+    cli_audit,
+    cli_groups,
+    cli_moderate,
+    cli_programmes,
+    cli_run,
+    cli_staff,
+)
 from bot.config import ConfigError, Settings, load_settings, resolve_config_path
 from bot.config_check import check_config_file
 from bot.logs import configure_logging, get_logger
-from bot.secret_key import MissingSecretKeyError, load_secret_key
+from bot.secret_key import MissingSecretKeyError
 from storage.crypto import generate_key
 from storage.engine import UnsupportedDatabaseError, create_engine
 from storage.migrate import current_revision, head_revision, upgrade
@@ -118,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.demo import run_demo  # noqa: PLC0415 - only the demo needs it
 
             return asyncio.run(run_demo(settings, sys.stdout, args.keep))
-        return asyncio.run(_run(settings))
+        return asyncio.run(cli_run.run(settings))
     except (MissingSecretKeyError, UnsupportedDatabaseError) as exc:
         print(f"piiri: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -157,29 +165,3 @@ async def _db(settings: Settings, action: str) -> int:
     finally:
         await engine.dispose()
     return EXIT_OK
-
-
-async def _run(settings: Settings) -> int:
-    platforms = [
-        name
-        for name, enabled in (
-            ("Telegram", settings.telegram.enabled),
-            ("Matrix", settings.matrix.enabled),
-        )
-        if enabled
-    ]
-    load_secret_key(os.environ, data_dir=settings.data.dir, allow_local_file=not platforms)
-    if platforms:
-        print(
-            f"piiri: {' and '.join(platforms)} is configured, but this version of Piiri does not "
-            "include that transport yet (see CHANGELOG.md).",
-            file=sys.stderr,
-        )
-    else:
-        print(
-            "piiri: no chat platform is configured ([telegram] token or [matrix] homeserver and "
-            "access_token), and this version has no web chat yet. To try Piiri on this machine, "
-            "run `piiri demo`.",
-            file=sys.stderr,
-        )
-    return EXIT_USAGE

@@ -7,6 +7,6 @@ Piiri's settings. Nothing outside this package imports `telegram`.
 """
 
 from bot.transports.telegram.setup import build_bot
-from bot.transports.telegram.transport import TelegramTransport
+from bot.transports.telegram.transport import TelegramTransport, TransportStartError
 
-__all__ = ["TelegramTransport", "build_bot"]
+__all__ = ["TelegramTransport", "TransportStartError", "build_bot"]

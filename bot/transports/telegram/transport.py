@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Message, ReplyParameters, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ExtBot
 
 from bot.logs import get_logger
@@ -54,6 +54,10 @@ def telegram_message_id(sent: SentMessage) -> int:
 POLL_TIMEOUT_SECONDS = 30
 
 
+class TransportStartError(Exception):
+    """The transport cannot start; the message says why, with no secret in it."""
+
+
 class TelegramTransport:
     def __init__(
         self,
@@ -71,8 +75,21 @@ class TelegramTransport:
     def bot(self) -> ExtBot[Any]:
         return self._bot
 
+    async def connect(self) -> str:
+        """Log in to the Bot API (getMe); the bot's @username, without the @."""
+        try:
+            await self._bot.initialize()
+        except TelegramError as exc:
+            await self._bot.shutdown()
+            if isinstance(exc, InvalidToken):
+                raise TransportStartError("Telegram did not accept the bot token") from exc
+            raise TransportStartError(
+                f"could not reach the Telegram Bot API ({type(exc).__name__})"
+            ) from exc
+        return self._bot.username
+
     async def start(self, sink: InboundSink, cursors: CursorStore) -> None:
-        await self._bot.initialize()
+        await self.connect()
         # getUpdates refuses to work while a webhook is set.
         await self._bot.delete_webhook(drop_pending_updates=False)
         self._poller = Poller(

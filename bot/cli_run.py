@@ -1,0 +1,77 @@
+"""`piiri run`: the service on the configured chat platforms, until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.logs import get_logger
+from bot.secret_key import load_secret_key
+from bot.transports.telegram import TelegramTransport, TransportStartError, build_bot
+from storage.crypto import IdentityCipher
+from storage.engine import create_engine
+from storage.migrate import current_revision, head_revision
+
+log = get_logger(__name__)
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+async def run(settings: Settings) -> int:
+    platforms = settings.telegram.enabled or settings.matrix.enabled
+    key = load_secret_key(os.environ, data_dir=settings.data.dir, allow_local_file=not platforms)
+    if not settings.telegram.enabled:
+        if settings.matrix.enabled:
+            _say(
+                "Matrix is configured, but this version of Piiri does not include the Matrix "
+                "transport yet (see CHANGELOG.md)."
+            )
+        else:
+            _say(
+                "no chat platform is configured ([telegram] token or [matrix] homeserver and "
+                "access_token), and this version has no web chat yet. To try Piiri on this "
+                "machine, run `piiri demo`."
+            )
+        return EXIT_USAGE
+    if settings.matrix.enabled:
+        _say("Matrix is configured but not included in this version; running on Telegram only.")
+    if settings.telegram.mode == "webhook":
+        _say('webhook mode is not available yet; set [telegram] mode = "polling".')
+        return EXIT_USAGE
+    if not await _schema_is_current(settings):
+        _say("the database schema is not up to date: run `piiri db upgrade` first.")
+        return EXIT_USAGE
+    try:
+        app = await prepare(settings, key.cipher)
+    except TransportStartError as exc:
+        _say(str(exc))
+        return EXIT_ERROR
+    await app.run_until_signal()
+    return EXIT_OK
+
+
+async def prepare(settings: Settings, cipher: IdentityCipher) -> App:
+    """The service on Telegram, logged in; the bot's @username fills in for invite links
+    when `[telegram] bot_username` is not set."""
+    transport = TelegramTransport(build_bot(settings.telegram))
+    username = await transport.connect()
+    if not settings.telegram.bot_username:
+        settings = settings.model_copy(
+            update={"telegram": settings.telegram.model_copy(update={"bot_username": username})}
+        )
+    log.info("telegram.connected")
+    return build_app(settings, cipher, [transport])
+
+
+async def _schema_is_current(settings: Settings) -> bool:
+    engine = create_engine(settings.database.url)
+    try:
+        return await current_revision(engine) == head_revision()
+    finally:
+        await engine.dispose()
+
+
+def _say(text: str) -> None:
+    print(f"piiri: {text}", file=sys.stderr)

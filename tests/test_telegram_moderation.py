@@ -1,0 +1,120 @@
+"""Over Telegram, end to end: room mode removes what breaks the rules and tells the author
+privately; a crisis reaches the moderators' group, and a moderator's tap stops the alerts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.room_rights import MISSING_RIGHTS
+from groups.planning import NewGroup, create_group
+from groups.staff import PlatformRef, StaffRole, add_staff, bind_rooms
+from storage.models import GroupMode, ReviewStatus, RoomPurpose
+from tests.joining import joinable_group
+from tests.programmes import make_programme, weekly
+from tests.telegram_api.harness import NAME, TelegramHarness
+from tests.telegram_api.world import Chat
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+CRISIS = "mä haluun kuolla tänä yönä, en jaksa enää"
+
+
+async def _room_group(h: TelegramHarness, *, bot_can_delete: bool = True) -> tuple[Chat, Chat]:
+    """A room-mode group in a Telegram supergroup, and its facilitators' group."""
+    h.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=UTC))
+    room = h.world.group("Vanhempien piiri", bot_can_delete=bot_can_delete)
+    staff = h.world.group("Ohjaajat")
+    async with h.app.store.transaction() as tx:
+        group = await create_group(
+            tx,
+            NewGroup(
+                name="Vanhempien piiri",
+                programme=make_programme(),
+                series=weekly(date(2027, 1, 12)),
+                mode=GroupMode.ROOM,
+            ),
+            now=h.clock.now(),
+            actor_person_id=None,
+            via="test",
+        )
+        await add_staff(tx, PlatformRef(NAME, h.id("Sanna")), StaffRole.FACILITATOR, group)
+        await bind_rooms(
+            tx,
+            group,
+            {
+                RoomPurpose.ROOM: PlatformRef(NAME, str(room.id)),
+                RoomPurpose.FACILITATORS: PlatformRef(NAME, str(staff.id)),
+            },
+        )
+    return room, staff
+
+
+async def test_a_phone_number_in_the_room_is_deleted_and_its_author_told_privately(
+    telegram: TelegramHarness,
+) -> None:
+    h = telegram
+    room, _staff = await _room_group(h)
+    await h.says("Aino", "/start")  # Aino has a private chat with the bot
+    hello = h.world.say("Aino", "Hei kaikki, miten viikko meni?", chat=room)
+    said = h.world.say("Aino", "Soittakaa mulle 040 123 4567", chat=room)
+    await h.settle()
+    assert said.deleted and not hello.deleted
+    assert h.world.texts("Aino")[-1].startswith("Poistin viestisi ryhmästä Vanhempien piiri")
+    assert "040 123 4567" not in h.world.texts("Aino")[-1]
+    assert [m for m in h.world.room(room) if m.by_bot] == [], "nothing said in the room"
+
+
+async def test_without_delete_rights_the_facilitators_are_told_once(
+    telegram: TelegramHarness,
+) -> None:
+    h = telegram
+    room, staff = await _room_group(h, bot_can_delete=False)
+    photos = [h.world.say("Bo", None, chat=room, media="photo") for _ in range(2)]
+    await h.settle()
+    assert not any(photo.deleted for photo in photos)
+    told = h.app.catalogues.translator("fi").gettext(MISSING_RIGHTS)
+    assert [m.text for m in h.world.room(staff)].count(told) == 1
+    attempts = h.server.sent("deleteMessage")
+    assert len(attempts) == 2, "each refused deletion is tried once, never retried"
+
+
+async def test_a_crisis_reaches_the_moderators_group_and_a_tap_stops_the_alerts(
+    telegram: TelegramHarness,
+) -> None:
+    h = telegram
+    h.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=HELSINKI))
+    moderators = h.world.group("Moderaattorit")
+    group = await joinable_group(h.app, h.platform, date(2027, 1, 12), facilitator=h.id("Sanna"))
+    async with h.app.store.transaction() as tx:
+        g = await tx.groups.get(group.id)
+        assert g is not None
+        await add_staff(tx, PlatformRef(NAME, h.id("Mira")), StaffRole.MODERATOR, g, name="Mira")
+        await tx.persons.identify(NAME, h.id("Mira"), dm_chat=h.id("Mira"))
+        await bind_rooms(tx, g, {RoomPurpose.MODERATORS: PlatformRef(NAME, str(moderators.id))})
+    names = {person: await h.join(person, group.code) for person in ("Aino", "Bo")}
+    bo_before = len(h.world.texts("Bo"))
+
+    (help_now,) = await h.says("Aino", CRISIS)
+    assert "112" in help_now and "09 2525 0111" in help_now
+    assert not any(CRISIS in text for text in h.world.texts("Bo")[bo_before:])
+    [alert] = [m for m in h.world.room(moderators) if m.by_bot]
+    text = alert.text or ""
+    assert names["Aino"] in text and CRISIS in text
+    assert h.id("Aino") not in text, "no Telegram id in the alert"
+    async with h.app.store.transaction() as tx:
+        [item] = await tx.reviews.queue([group.id])
+    assert f"mq:a:{item.id}" in alert.button_data()
+
+    h.world.press("Mira", alert, f"mq:a:{item.id}")
+    await h.settle()
+    taken = h.world.room(moderators)[-1]
+    assert f"#{item.id}" in (taken.text or "") and "Mira" in (taken.text or "")
+    async with h.app.store.transaction() as tx:
+        acknowledged = await tx.reviews.get(item.id)
+    assert acknowledged is not None and acknowledged.status is ReviewStatus.ACKNOWLEDGED
+    alerts_then = len(h.world.room(moderators))
+    h.clock.advance(timedelta(minutes=30))
+    await h.app.scheduler.tick()
+    await h.settle()
+    assert len(h.world.room(moderators)) == alerts_then, "no alert after the acknowledgement"
+    assert h.world.answered, "the moderator's tap was answered"
