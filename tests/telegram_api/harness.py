@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.app import App, build_app
+from bot.app import App, StoreCursors, build_app
 from bot.config import Settings
 from bot.ports import ChatRef
 from bot.transports.telegram import TelegramTransport, build_bot
@@ -68,18 +68,24 @@ class TelegramHarness:
         self.app: App
         self.transport: TelegramTransport
 
-    async def start(self) -> None:
+    async def start(self, *, rewind_to: int | None = None) -> None:
+        """Build and start a fresh service on the same store. With `rewind_to`, first put the
+        saved offset and Telegram's memory back to that update, as if the service had died
+        after handling what came after it but before anyone heard so."""
         bot = build_bot(self._settings.telegram, read_timeout=self._read_timeout)
         self.transport = TelegramTransport(bot, name=NAME, poll_timeout=5)
         self.app = build_app(self._settings, self._cipher, [self.transport], clock=self.clock)
+        if rewind_to is not None:
+            self.world.confirmed_below = rewind_to
+            await StoreCursors(self.app.store).save(NAME, str(rewind_to))
         await self.app.start()
 
     async def stop(self) -> None:
         await self.app.stop()
 
-    async def restart(self) -> None:
-        await self.stop()
-        await self.start()
+    async def saved_offset(self) -> int | None:
+        saved = await StoreCursors(self.app.store).load(NAME)
+        return int(saved) if saved else None
 
     def id(self, name: str) -> str:
         """The person's Telegram user id (and private chat id), as Piiri knows them."""
@@ -101,6 +107,7 @@ class TelegramHarness:
             if in_hand:
                 await asyncio.sleep(0.005)
             elif next_due is None:
+                await self.server.quiet()
                 return
             else:
                 self.clock.set(max(self.clock.now(), next_due) + timedelta(milliseconds=1))

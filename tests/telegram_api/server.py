@@ -67,6 +67,11 @@ class BotApiStandIn:
         self.calls: list[tuple[str, JSON]] = []
         self.faults: dict[str, list[Fault]] = {}
         self.webhook: JSON | None = None
+        # Calls whose client gave up waiting before the stand-in did anything.
+        self.abandoned: list[str] = []
+        self._in_flight = 0  # calls being answered, long polls aside
+        self._quiet = asyncio.Event()
+        self._quiet.set()
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -125,10 +130,27 @@ class BotApiStandIn:
         handler = self._methods.get(method)
         if handler is None:
             return _error(ApiError(404, "Not Found: method not found"))
+        if method == "getUpdates":
+            return await self._answer(method, request)
+        self._in_flight += 1
+        self._quiet.clear()
+        try:
+            return await self._answer(method, request)
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._quiet.set()
+
+    async def quiet(self) -> None:
+        """Until every call in hand is answered (a slow one included), long polls aside."""
+        await self._quiet.wait()
+
+    async def _answer(self, method: str, request: web.Request) -> web.StreamResponse:
+        handler = self._methods[method]
         params, files = await _read(request)
         fault = self.faults.get(method, []).pop(0) if self.faults.get(method) else None
         if fault is not None:
-            early = await self._inject(fault, request)
+            early = await self._inject(fault, method, request)
             if early is not None:
                 return early
         self.calls.append((method, params))
@@ -138,7 +160,9 @@ class BotApiStandIn:
             return _error(exc)
         return web.json_response({"ok": True, "result": result})
 
-    async def _inject(self, fault: Fault, request: web.Request) -> web.StreamResponse | None:
+    async def _inject(
+        self, fault: Fault, method: str, request: web.Request
+    ) -> web.StreamResponse | None:
         if fault.kind == "429":
             seconds = int(fault.seconds)
             return _error(
@@ -157,6 +181,7 @@ class BotApiStandIn:
         await asyncio.sleep(fault.seconds)
         if request.transport is None or request.transport.is_closing():
             # The client gave up before the server did anything: nothing happened.
+            self.abandoned.append(method)
             return web.Response(status=504)
         return None
 

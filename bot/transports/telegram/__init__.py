@@ -6,7 +6,16 @@ poll and its durable offset; `transport` ties them together; `setup` builds the 
 Piiri's settings. Nothing outside this package imports `telegram`.
 """
 
+import os
+
+# Opt in to what PTB 23 will do: durations (`RetryAfter.retry_after` among them) as timedelta.
+# Without it, merely constructing a RetryAfter warns of the coming change.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 from bot.transports.telegram.setup import build_bot
-from bot.transports.telegram.transport import TelegramTransport, TransportStartError
+from bot.transports.telegram.transport import (
+    TelegramTransport,
+    TransportStartError,
+)
 
 __all__ = ["TelegramTransport", "TransportStartError", "build_bot"]

@@ -52,7 +52,9 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
         while _length(rest[:cut]) > limit:
             cut -= 1
         window = rest[:cut]
-        at = max(window.rfind("\n"), window.rfind(" "))
+        at = window.rfind("\n")
+        if at <= cut // 2:
+            at = window.rfind(" ")
         if at > cut // 2:
             cut = at + 1
         pieces.append(rest[:cut].rstrip())

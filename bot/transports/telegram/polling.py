@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.logs import get_logger
@@ -74,7 +74,7 @@ class Poller:
             except RetryAfter as exc:
                 await self._pause(retry_after_seconds(exc))
                 continue
-            except (Conflict, InvalidToken, TelegramError) as exc:
+            except Exception as exc:  # whatever it was, polling must not die: pause and ask again
                 failures += 1
                 log.warning("telegram.poll_failed", error=type(exc).__name__, failures=failures)
                 await self._pause(self._backoff(failures))
