@@ -6,6 +6,7 @@ import os
 import sys
 
 from bot.app import App, build_app
+from bot.command_menu import command_menus
 from bot.config import Settings
 from bot.logs import get_logger
 from bot.secret_key import load_secret_key
@@ -62,7 +63,11 @@ async def prepare(settings: Settings, cipher: IdentityCipher) -> App:
             update={"telegram": settings.telegram.model_copy(update={"bot_username": username})}
         )
     log.info("telegram.connected")
-    return build_app(settings, cipher, [transport])
+    app = build_app(settings, cipher, [transport])
+    await transport.publish_menus(
+        command_menus(app.dispatcher.router, app.catalogues, settings.i18n.default_language)
+    )
+    return app
 
 
 async def _schema_is_current(settings: Settings) -> bool:

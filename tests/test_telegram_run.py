@@ -35,6 +35,16 @@ async def test_run_logs_in_learns_its_name_and_answers(
     copy_sqlite(sqlite_template, tmp_path / "piiri.db")
     app = await cli_run.prepare(_settings(sqlite_url(tmp_path / "piiri.db"), stand_in), cipher)
     assert app.dispatcher._services.bot_username == "PiiriTestBot"
+    menus = {
+        (m.get("language_code"), m["scope"]["type"]): [c["command"] for c in m["commands"]]
+        for m in stand_in.world.commands
+    }
+    assert len(menus) == 8, "fi, sv, en and the default; private chats and groups"
+    assert "apua" in menus["fi", "all_private_chats"]
+    assert (
+        "hjalp" in menus["sv", "all_private_chats"] and "apua" in menus[None, "all_private_chats"]
+    )
+    assert menus["fi", "all_group_chats"] and "apua" not in menus["fi", "all_group_chats"]
     await app.start()
     try:
         stand_in.world.say("Aino", "/start")

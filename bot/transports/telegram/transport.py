@@ -6,12 +6,23 @@ failure comes back as a `SendError` and PTB's rate limiter is set never to retry
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, InputFile, Message, ReplyParameters, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ExtBot
 
+from bot.command_menu import Audience, CommandMenu
 from bot.logs import get_logger
 from bot.ports import (
     Attachment,
@@ -87,6 +98,27 @@ class TelegramTransport:
                 f"could not reach the Telegram Bot API ({type(exc).__name__})"
             ) from exc
         return self._bot.username
+
+    async def publish_menus(self, menus: Sequence[CommandMenu]) -> None:
+        """Set the "/" menus: members' in private chats, staff's in group chats, per language.
+
+        A refusal is logged, not raised: the menu is a convenience, every command still works.
+        """
+        for menu in menus:
+            scope = (
+                BotCommandScopeAllPrivateChats()
+                if menu.audience is Audience.MEMBERS
+                else BotCommandScopeAllGroupChats()
+            )
+            try:
+                await self._bot.set_my_commands(
+                    [BotCommand(c.name, c.description) for c in menu.commands],
+                    scope=scope,
+                    language_code=menu.language,
+                )
+            except TelegramError as exc:
+                log.warning("telegram.menu_failed", error=type(exc).__name__)
+                return
 
     async def start(self, sink: InboundSink, cursors: CursorStore) -> None:
         await self.connect()
