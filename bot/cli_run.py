@@ -10,7 +10,13 @@ from bot.command_menu import command_menus
 from bot.config import Settings
 from bot.logs import get_logger
 from bot.secret_key import load_secret_key
-from bot.transports.telegram import TelegramTransport, TransportStartError, build_bot
+from bot.transports.telegram import (
+    TelegramTransport,
+    TransportStartError,
+    build_bot,
+    webhook_for,
+    webhook_problem,
+)
 from storage.crypto import IdentityCipher
 from storage.engine import create_engine
 from storage.migrate import current_revision, head_revision
@@ -38,8 +44,8 @@ async def run(settings: Settings) -> int:
         return EXIT_USAGE
     if settings.matrix.enabled:
         _say("Matrix is configured but not included in this version; running on Telegram only.")
-    if settings.telegram.mode == "webhook":
-        _say('webhook mode is not available yet; set [telegram] mode = "polling".')
+    if settings.telegram.mode == "webhook" and (problem := webhook_problem(settings.telegram)):
+        _say(problem)
         return EXIT_USAGE
     if not await _schema_is_current(settings):
         _say("the database schema is not up to date: run `piiri db upgrade` first.")
@@ -56,7 +62,9 @@ async def run(settings: Settings) -> int:
 async def prepare(settings: Settings, cipher: IdentityCipher) -> App:
     """The service on Telegram, logged in; the bot's @username fills in for invite links
     when `[telegram] bot_username` is not set."""
-    transport = TelegramTransport(build_bot(settings.telegram))
+    transport = TelegramTransport(
+        build_bot(settings.telegram), webhook=webhook_for(settings.telegram)
+    )
     username = await transport.connect()
     if not settings.telegram.bot_username:
         settings = settings.model_copy(

@@ -86,3 +86,27 @@ async def test_run_says_plainly_when_telegram_refuses_the_token(
     assert await cli_run.run(settings) == cli_run.EXIT_ERROR
     err = capsys.readouterr().err
     assert "did not accept the bot token" in err and wrong not in err
+
+
+async def test_webhook_mode_without_a_secret_refuses_to_start(
+    stand_in: BotApiStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    secret_key: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PIIRI_SECRET_KEY", secret_key)
+    settings = Settings.model_validate(
+        {
+            "database": {"url": sqlite_url(tmp_path / "piiri.db")},
+            "telegram": {
+                "token": TOKEN,
+                "base_url": stand_in.base_url,
+                "mode": "webhook",
+                "webhook_url": "https://piiri.example.org/telegram",
+            },
+        }
+    )
+    assert await cli_run.run(settings) == cli_run.EXIT_USAGE
+    assert "webhook_secret" in capsys.readouterr().err
+    assert stand_in.calls == [], "nothing was sent to Telegram"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +18,7 @@ from typing import Any
 from bot.app import App, StoreCursors, build_app
 from bot.config import Settings
 from bot.ports import ChatRef
-from bot.transports.telegram import TelegramTransport, build_bot
+from bot.transports.telegram import TelegramTransport, build_bot, webhook_for
 from storage.clock import ManualClock
 from storage.crypto import IdentityCipher
 from storage.models import OutboxStatus
@@ -27,6 +28,7 @@ from tests.telegram_api.world import BOT_USERNAME, Posted, World
 NAME = "telegram"
 # The longest a test waits for the bot to take its updates before calling it stuck.
 SETTLE_SECONDS = 20.0
+WEBHOOK_SECRET = "stand-in_webhook-secret"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,20 +50,27 @@ class TelegramHarness:
         clock: ManualClock,
         *,
         read_timeout: float,
+        webhook_port: int | None = None,
     ) -> None:
         self.server = server
         self.world: World = server.world
         self.platform = Platform(NAME)
         self.clock = clock
-        self._settings = Settings.model_validate(
-            {
-                "database": {"url": database_url},
-                "telegram": {
-                    "token": TOKEN,
-                    "base_url": server.base_url,
-                    "bot_username": BOT_USERNAME,
-                },
+        telegram: dict[str, object] = {
+            "token": TOKEN,
+            "base_url": server.base_url,
+            "bot_username": BOT_USERNAME,
+        }
+        if webhook_port is not None:
+            telegram |= {
+                "mode": "webhook",
+                "webhook_url": f"http://127.0.0.1:{webhook_port}/telegram/piiri",
+                "webhook_listen": "127.0.0.1",
+                "webhook_port": webhook_port,
+                "webhook_secret": WEBHOOK_SECRET,
             }
+        self._settings = Settings.model_validate(
+            {"database": {"url": database_url}, "telegram": telegram}
         )
         self._cipher = cipher
         self._read_timeout = read_timeout
@@ -73,7 +82,9 @@ class TelegramHarness:
         saved offset and Telegram's memory back to that update, as if the service had died
         after handling what came after it but before anyone heard so."""
         bot = build_bot(self._settings.telegram, read_timeout=self._read_timeout)
-        self.transport = TelegramTransport(bot, name=NAME, poll_timeout=5)
+        self.transport = TelegramTransport(
+            bot, name=NAME, poll_timeout=5, webhook=webhook_for(self._settings.telegram)
+        )
         self.app = build_app(self._settings, self._cipher, [self.transport], clock=self.clock)
         if rewind_to is not None:
             self.world.confirmed_below = rewind_to
@@ -147,10 +158,19 @@ async def running_telegram(
     clock: ManualClock,
     *,
     read_timeout: float = 5.0,
+    webhook: bool = False,
 ) -> AsyncIterator[TelegramHarness]:
+    """Piiri on the stand-in: long polling, or with `webhook` the stand-in pushing updates."""
     server = BotApiStandIn()
     await server.start()
-    harness = TelegramHarness(server, database_url, cipher, clock, read_timeout=read_timeout)
+    harness = TelegramHarness(
+        server,
+        database_url,
+        cipher,
+        clock,
+        read_timeout=read_timeout,
+        webhook_port=free_port() if webhook else None,
+    )
     try:
         await harness.start()
         try:
@@ -159,3 +179,9 @@ async def running_telegram(
             await harness.stop()
     finally:
         await server.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, web
 
 from tests.telegram_api.world import JSON, ApiError, World
 
@@ -72,6 +72,9 @@ class BotApiStandIn:
         self._in_flight = 0  # calls being answered, long polls aside
         self._quiet = asyncio.Event()
         self._quiet.set()
+        self._pusher: asyncio.Task[None] | None = None
+        # Pushes to the webhook that Piiri did not accept (refused, failed or unreachable).
+        self.push_failures = 0
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -103,6 +106,7 @@ class BotApiStandIn:
         self.url = f"http://{host}:{port}"
 
     async def stop(self) -> None:
+        await self._stop_pushing()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -191,6 +195,12 @@ class BotApiStandIn:
         return self.world.bot
 
     async def _get_updates(self, params: JSON, files: dict[str, bytes]) -> list[JSON]:
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use "
+                "deleteWebhook to delete the webhook first",
+            )
         offset = params.get("offset")
         limit = int(params.get("limit") or 100)
         loop = asyncio.get_running_loop()
@@ -206,11 +216,45 @@ class BotApiStandIn:
 
     async def _delete_webhook(self, params: JSON, files: dict[str, bytes]) -> bool:
         self.webhook = None
+        await self._stop_pushing()
         return True
 
     async def _set_webhook(self, params: JSON, files: dict[str, bytes]) -> bool:
+        await self._stop_pushing()
         self.webhook = params
+        self._pusher = asyncio.create_task(
+            self._push(str(params["url"]), params.get("secret_token")), name="stand-in-pusher"
+        )
         return True
+
+    async def _stop_pushing(self) -> None:
+        if self._pusher is not None:
+            self._pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pusher
+            self._pusher = None
+
+    async def _push(self, url: str, secret: str | None) -> None:
+        """Deliver updates one at a time, as Telegram does, until Piiri answers 200 to each."""
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        async with ClientSession() as session:
+            while True:
+                self._changed.clear()
+                waiting = self.world.pending(None, 1)
+                if not waiting:
+                    await self._changed.wait()
+                    continue
+                update = waiting[0]
+                try:
+                    async with session.post(url, json=update, headers=headers) as answer:
+                        accepted = answer.status == 200
+                except ClientError:
+                    accepted = False
+                if accepted:
+                    self.world.confirmed_below = update["update_id"] + 1
+                else:
+                    self.push_failures += 1
+                    await asyncio.sleep(0.05)
 
     async def _send_message(self, params: JSON, files: dict[str, bytes]) -> JSON:
         return self.world.bot_sends(

@@ -12,10 +12,16 @@ import os
 # Without it, merely constructing a RetryAfter warns of the coming change.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from bot.transports.telegram.setup import build_bot
+from bot.transports.telegram.setup import build_bot, webhook_for, webhook_problem
 from bot.transports.telegram.transport import (
     TelegramTransport,
     TransportStartError,
 )
 
-__all__ = ["TelegramTransport", "TransportStartError", "build_bot"]
+__all__ = [
+    "TelegramTransport",
+    "TransportStartError",
+    "build_bot",
+    "webhook_for",
+    "webhook_problem",
+]

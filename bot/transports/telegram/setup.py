@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import TelegramSettings
+from bot.transports.telegram.webhook import Webhook
 
 DEFAULT_API = "https://api.telegram.org/bot"
+# What Telegram accepts as a webhook's secret token.
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def file_url(base_url: str) -> str:
@@ -48,4 +52,33 @@ def build_bot(
         request=request,
         get_updates_request=updates_request,
         rate_limiter=rate_limiter or AIORateLimiter(max_retries=0),
+    )
+
+
+def webhook_problem(settings: TelegramSettings) -> str | None:
+    """Why webhook mode cannot start with these settings, or None when it can."""
+    if not settings.webhook_url:
+        return "webhook mode needs [telegram] webhook_url, the HTTPS address Telegram posts to."
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not SECRET_TOKEN.fullmatch(secret):
+        return (
+            "webhook mode needs [telegram] webhook_secret (or PIIRI_TELEGRAM_WEBHOOK_SECRET): "
+            "1–256 characters of A–Z, a–z, 0–9, _ and -."
+        )
+    return None
+
+
+def webhook_for(settings: TelegramSettings) -> Webhook | None:
+    """The webhook to listen on in webhook mode; None in polling mode."""
+    if settings.mode != "webhook":
+        return None
+    problem = webhook_problem(settings)
+    url, secret = settings.webhook_url, settings.webhook_secret
+    if problem is not None or url is None or secret is None:
+        raise ValueError(problem or "incomplete webhook settings")
+    return Webhook(
+        url=url,
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        secret=secret.get_secret_value(),
     )

@@ -43,6 +43,7 @@ from bot.transports.telegram.messages import (
     split_text,
 )
 from bot.transports.telegram.polling import Poller
+from bot.transports.telegram.webhook import Webhook, WebhookReceiver
 
 log = get_logger(__name__)
 
@@ -76,11 +77,14 @@ class TelegramTransport:
         *,
         name: str = "telegram",
         poll_timeout: int = POLL_TIMEOUT_SECONDS,
+        webhook: Webhook | None = None,
     ) -> None:
+        """Long polling, unless `webhook` says where Telegram should push updates instead."""
         self.name = name
         self._bot = bot
         self._poll_timeout = poll_timeout
-        self._poller: Poller | None = None
+        self._webhook = webhook
+        self._receiver: Poller | WebhookReceiver | None = None
 
     @property
     def bot(self) -> ExtBot[Any]:
@@ -122,9 +126,16 @@ class TelegramTransport:
 
     async def start(self, sink: InboundSink, cursors: CursorStore) -> None:
         await self.connect()
+        if self._webhook is not None:
+            receiver = WebhookReceiver(
+                self._bot, self.name, sink, self._webhook, answer_button=self._answer_button
+            )
+            await receiver.start()
+            self._receiver = receiver
+            return
         # getUpdates refuses to work while a webhook is set.
         await self._bot.delete_webhook(drop_pending_updates=False)
-        self._poller = Poller(
+        poller = Poller(
             self._bot,
             self.name,
             sink,
@@ -132,12 +143,13 @@ class TelegramTransport:
             answer_button=self._answer_button,
             timeout=self._poll_timeout,
         )
-        self._poller.start()
+        poller.start()
+        self._receiver = poller
 
     async def stop(self) -> None:
-        if self._poller is not None:
-            await self._poller.stop()
-            self._poller = None
+        if self._receiver is not None:
+            await self._receiver.stop()
+            self._receiver = None
         await self._bot.shutdown()
 
     async def _answer_button(self, update: Update) -> None:
