@@ -9,6 +9,7 @@ from bot.app import App, build_app
 from bot.command_menu import command_menus
 from bot.config import Settings
 from bot.logs import get_logger
+from bot.room_rights import RoomRights
 from bot.secret_key import load_secret_key
 from bot.transports.telegram import (
     TelegramTransport,
@@ -75,6 +76,8 @@ async def prepare(settings: Settings, cipher: IdentityCipher) -> App:
     await transport.publish_menus(
         command_menus(app.dispatcher.router, app.catalogues, settings.i18n.default_language)
     )
+    rights = RoomRights(app.store, app.clock, app.catalogues)
+    await rights.check_rooms(transport.name, transport.can_remove_messages)
     return app
 
 

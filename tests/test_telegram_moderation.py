@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.room_rights import MISSING_RIGHTS
+from bot.room_rights import MISSING_RIGHTS, RoomRights
 from groups.planning import NewGroup, create_group
 from groups.staff import PlatformRef, StaffRole, add_staff, bind_rooms
 from storage.models import GroupMode, ReviewStatus, RoomPurpose
@@ -76,6 +76,21 @@ async def test_without_delete_rights_the_facilitators_are_told_once(
     assert [m.text for m in h.world.room(staff)].count(told) == 1
     attempts = h.server.sent("deleteMessage")
     assert len(attempts) == 2, "each refused deletion is tried once, never retried"
+
+
+async def test_at_start_a_room_without_delete_rights_is_reported_once(
+    telegram: TelegramHarness,
+) -> None:
+    h = telegram
+    room, staff = await _room_group(h, bot_can_delete=False)
+    rights = RoomRights(h.app.store, h.app.clock, h.app.catalogues)
+    assert await rights.check_rooms(NAME, h.transport.can_remove_messages) == 1
+    assert await rights.check_rooms(NAME, h.transport.can_remove_messages) == 1
+    await h.settle()
+    told = h.app.catalogues.translator("fi").gettext(MISSING_RIGHTS)
+    assert [m.text for m in h.world.room(staff)].count(told) == 1, "told once, not each start"
+    room.bot_can_delete = True  # someone made the bot an admin
+    assert await rights.check_rooms(NAME, h.transport.can_remove_messages) == 0
 
 
 async def test_a_crisis_reaches_the_moderators_group_and_a_tap_stops_the_alerts(

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, web
+from telegram import ChatMember
 
-from tests.telegram_api.world import JSON, ApiError, World
+from tests.telegram_api.world import JSON, ApiError, World, checked
 
 TOKEN = "123456:TEST-token-for-the-stand-in"
 JSON_FIELDS = {
@@ -296,14 +297,13 @@ class BotApiStandIn:
         chat = self.world.chat(params["chat_id"])
         user_id = int(params["user_id"])
         if user_id == self.world.bot["id"]:
-            return _bot_member(self.world.bot, chat.bot_can_delete)
+            return checked(ChatMember, _bot_member(self.world.bot, chat.bot_can_delete))
         person = next((p for p in self.world.people.values() if p.id == user_id), None)
         if person is None:
             raise ApiError(400, "Bad Request: user not found")
-        status = "administrator" if person.id in chat.admins else "member"
-        if status == "member":
-            return {"status": "member", "user": person.api()}
-        return _admin(person.api(), can_delete=True)
+        if person.id not in chat.admins:
+            return checked(ChatMember, {"status": "member", "user": person.api()})
+        return checked(ChatMember, _admin(person.api(), can_delete=True))
 
     async def _get_chat_administrators(self, params: JSON, files: dict[str, bytes]) -> list[JSON]:
         chat = self.world.chat(params["chat_id"])

@@ -13,13 +13,15 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    ChatMemberAdministrator,
+    ChatMemberOwner,
     InlineKeyboardMarkup,
     InputFile,
     Message,
     ReplyParameters,
     Update,
 )
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 from telegram.ext import ExtBot
 
 from bot.command_menu import Audience, CommandMenu
@@ -228,6 +230,20 @@ class TelegramTransport:
         except TelegramError as exc:
             if not already_done(exc):
                 raise to_send_error(exc) from exc
+
+    async def can_remove_messages(self, chat_id: str) -> bool:
+        """Whether the bot may delete others' messages in the group `chat_id`."""
+        try:
+            member = await self._bot.get_chat_member(
+                telegram_chat_id(ChatRef(self.name, chat_id)), self._bot.id
+            )
+        except (BadRequest, Forbidden):  # not in the group, or the group is gone
+            return False
+        except TelegramError as exc:
+            raise to_send_error(exc) from exc
+        if isinstance(member, ChatMemberOwner):
+            return True
+        return isinstance(member, ChatMemberAdministrator) and member.can_delete_messages
 
     async def delete(self, sent: SentMessage) -> None:
         try:
