@@ -65,6 +65,7 @@ QUIET_LIBRARIES = (
     "httpcore",
     "telegram",
     "nio",
+    "aiohttp",
     "asyncio",
 )
 

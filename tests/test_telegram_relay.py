@@ -3,11 +3,17 @@ each other only as pseudonyms; a reply and an edit reach every copy."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot.logs import QUIET_LIBRARIES, JsonFormatter, TextFormatter, configure_logging
 from tests.joining import joinable_group
 from tests.telegram_api.harness import TelegramHarness
+from tests.telegram_api.server import TOKEN, Fault
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 PEOPLE = ("Aino", "Bo", "Chris")
@@ -63,3 +69,37 @@ async def test_three_join_by_deep_link_talk_reply_and_edit(telegram: TelegramHar
                 if str(chat_id) != user_id:
                     assert user_id not in (message.text or ""), f"{person}'s id leaked"
     assert len(h.world.answered) == len(PEOPLE) * 3
+
+
+@pytest.fixture
+def _restore_library_levels() -> Iterator[None]:
+    saved = {name: logging.getLogger(name).level for name in QUIET_LIBRARIES}
+    yield
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
+
+
+@pytest.mark.usefixtures("_restore_library_levels")
+async def test_logs_over_telegram_hold_no_text_no_ids_and_no_token(
+    telegram: TelegramHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    h = telegram
+    configure_logging("DEBUG", "json")
+    caplog.set_level(logging.DEBUG)
+    h.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=HELSINKI))
+    group = await joinable_group(
+        h.app, h.platform, date(2027, 1, 12), facilitator=h.id("Sanna"), staff_room=False
+    )
+    for person in ("Aino", "Bo"):
+        await h.join(person, group.code)
+    h.server.fail_next("sendMessage", Fault.too_many(retry_after=1), Fault.bad_gateway())
+    said = h.world.say("Aino", "salainen-viesti-8472 hei")
+    await h.settle()
+    h.world.edit("Aino", said, "salainen-viesti-8472 moi")
+    await h.settle()
+    assert any(r.getMessage() == "outbound.retry" for r in caplog.records)
+    secrets = [TOKEN, TOKEN.split(":")[1], h.id("Aino"), h.id("Bo"), "salainen", group.code]
+    for record in caplog.records:
+        for line in (JsonFormatter().format(record), TextFormatter().format(record)):
+            for secret in secrets:
+                assert secret not in line, record.getMessage()
