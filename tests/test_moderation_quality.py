@@ -27,7 +27,12 @@ from moderation.screen import Screen
 from moderation.verdict import Category
 
 DATA = Path(__file__).parent / "data"
-SETS = ("moderation_eval.jsonl", "moderation_holdout.jsonl", "moderation_final.jsonl")
+SETS = (
+    "moderation_eval.jsonl",
+    "moderation_holdout.jsonl",
+    "moderation_final.jsonl",
+    "moderation_blind2.jsonl",
+)
 RECALL_FLOOR = {Category.PERSONAL_INFO: 0.95, Category.CRISIS: 0.95}
 ORDINARY_FLAGGED_CEILING = 0.05
 # Blind set → recall floors as first measured. `moderation_final.jsonl` measured 0.76 and 0.84
