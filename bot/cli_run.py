@@ -53,10 +53,10 @@ async def run(settings: Settings) -> int:
         return EXIT_USAGE
     try:
         app = await prepare(settings, key.cipher)
+        await app.run_until_signal()
     except TransportStartError as exc:
         _say(str(exc))
         return EXIT_ERROR
-    await app.run_until_signal()
     return EXIT_OK
 
 

@@ -73,10 +73,14 @@ async def test_three_join_by_deep_link_talk_reply_and_edit(telegram: TelegramHar
 
 @pytest.fixture
 def _restore_library_levels() -> Iterator[None]:
+    root = logging.getLogger()
     saved = {name: logging.getLogger(name).level for name in QUIET_LIBRARIES}
+    handlers, level = root.handlers[:], root.level
     yield
-    for name, level in saved.items():
-        logging.getLogger(name).setLevel(level)
+    for name, was in saved.items():
+        logging.getLogger(name).setLevel(was)
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.mark.usefixtures("_restore_library_levels")

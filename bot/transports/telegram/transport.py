@@ -128,15 +128,21 @@ class TelegramTransport:
 
     async def start(self, sink: InboundSink, cursors: CursorStore) -> None:
         await self.connect()
-        if self._webhook is not None:
-            receiver = WebhookReceiver(
-                self._bot, self.name, sink, self._webhook, answer_button=self._answer_button
-            )
-            await receiver.start()
-            self._receiver = receiver
-            return
-        # getUpdates refuses to work while a webhook is set.
-        await self._bot.delete_webhook(drop_pending_updates=False)
+        try:
+            if self._webhook is not None:
+                receiver = WebhookReceiver(
+                    self._bot, self.name, sink, self._webhook, answer_button=self._answer_button
+                )
+                await receiver.start()
+                self._receiver = receiver
+                return
+            # getUpdates refuses to work while a webhook is set.
+            await self._bot.delete_webhook(drop_pending_updates=False)
+        except (TelegramError, OSError) as exc:
+            await self._bot.shutdown()
+            raise TransportStartError(
+                f"could not start receiving Telegram updates ({type(exc).__name__})"
+            ) from exc
         poller = Poller(
             self._bot,
             self.name,

@@ -67,13 +67,17 @@ class WebhookReceiver:
         app.router.add_post(self._webhook.path, self._receive)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self._webhook.listen, self._webhook.port).start()
-        await self._bot.set_webhook(
-            self._webhook.url,
-            secret_token=self._webhook.secret,
-            allowed_updates=list(ALLOWED_UPDATES),
-            drop_pending_updates=False,
-        )
+        try:
+            await web.TCPSite(self._runner, self._webhook.listen, self._webhook.port).start()
+            await self._bot.set_webhook(
+                self._webhook.url,
+                secret_token=self._webhook.secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,
+            )
+        except BaseException:
+            await self.stop()
+            raise
         log.info("telegram.webhook_listening", port=self._webhook.port)
 
     async def stop(self) -> None:
