@@ -9,6 +9,9 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot.ports import Inbound
 from storage.clock import ManualClock
 from storage.crypto import IdentityCipher
 from storage.models import ReviewStatus
@@ -125,3 +128,22 @@ async def test_a_forged_or_stale_button_answers_kindly_and_does_nothing(
     async with h.app.store.transaction() as tx:
         assert await tx.reviews.queue([]) == open_before
     assert all(i.status is not ReviewStatus.RESOLVED for i in open_before)
+
+
+async def test_an_update_the_service_could_not_take_is_delivered_again(
+    telegram: TelegramHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = telegram
+    handle = h.app.dispatcher.handle
+    tried: list[str] = []
+
+    async def store_away_once(event: Inbound) -> None:
+        tried.append(event.event_id)
+        if len(tried) == 1:
+            raise ConnectionError("the store went away for a moment")
+        await handle(event)
+
+    monkeypatch.setattr(h.app.dispatcher, "handle", store_away_once)
+    answer = await h.says("Aino", "/start")
+    assert len(answer) == 1 and answer[0].startswith("Hei! Olen Piiri")
+    assert len(tried) == 2 and tried[0] == tried[1], "the same update, offered again"

@@ -71,18 +71,18 @@ class Poller:
         while not self._stopping.is_set():
             try:
                 updates = await self._fetch(offset)
+                if updates is None:
+                    break
+                offset = await self._handle(updates, offset)
             except RetryAfter as exc:
                 await self._pause(retry_after_seconds(exc))
-                continue
             except Exception as exc:  # whatever it was, polling must not die: pause and ask again
+                # Asking again from the last saved offset redelivers at most this batch.
                 failures += 1
                 log.warning("telegram.poll_failed", error=type(exc).__name__, failures=failures)
                 await self._pause(self._backoff(failures))
-                continue
-            failures = 0
-            if updates is None:
-                break
-            offset = await self._handle(updates, offset)
+            else:
+                failures = 0
 
     async def _fetch(self, offset: int | None) -> Sequence[Update] | None:
         """The next batch, or None when asked to stop while waiting for it."""
