@@ -11,8 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from moderation import personal_info
 from moderation.contact_exchange import ContactExchange
-from moderation.crisis_model import CrisisDetector
-from moderation.lexicon import LexiconDetector
+from moderation.learned import LearnedDetector
 from moderation.normalise import Author, Reading
 from moderation.spam import Spam, SpamRules
 from moderation.verdict import Action, Category, Finding, Severity, Verdict
@@ -31,14 +30,9 @@ LEXICON_CATEGORIES = (
 
 
 def default_detectors(spam: SpamRules | None = None) -> tuple[Detector, ...]:
-    """The built-in detectors, with their lexicons read from `moderation/lexicons/`; crisis
-    also has its model (`moderation/models/crisis.json`) for wording no lexicon foresaw."""
-    lexicons = tuple(
-        CrisisDetector.default()
-        if category is Category.CRISIS
-        else LexiconDetector.named(category.value)
-        for category in LEXICON_CATEGORIES
-    )
+    """The built-in detectors, with their lexicons read from `moderation/lexicons/` and, for
+    the categories that have one, their model from `moderation/models/`."""
+    lexicons = tuple(LearnedDetector.named(category) for category in LEXICON_CATEGORIES)
     return (*lexicons, personal_info.find, ContactExchange(), Spam(spam))
 
 

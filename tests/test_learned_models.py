@@ -1,6 +1,6 @@
-"""The crisis model (`moderation/crisis_model.py`): where the lexicon has no entry for how a
-person says it, the model still reads a crisis and the message is held and alerted; ordinary
-heavy talk stays quiet; the file shipped is the one its training data gives; and the training
+"""The learned models (`moderation/learned.py`): where the crisis lexicon has no entry for how
+a person says it, the model still reads a crisis and the message is held and alerted; ordinary
+heavy talk stays quiet; each file shipped is the one its training data gives; and training
 data never holds a line of a blind set, which would make the blind figure a lie."""
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 
 from bot.config import default_policy
-from moderation import train_crisis
-from moderation.crisis_model import (
+from moderation import train_model
+from moderation.learned import (
     MODEL_LABEL,
-    CrisisDetector,
-    CrisisModel,
+    LearnedDetector,
+    LearnedModel,
     ModelError,
     features,
-    segments,
+    model_path,
+    sentences,
 )
 from moderation.lexicon import LexiconDetector
 from moderation.normalise import Reading
@@ -26,7 +27,8 @@ from moderation.screen import Screen
 from moderation.verdict import Action, Category, Severity
 
 SCREEN = Screen({str(c): rule for c, rule in default_policy().items()})
-LEXICON_ONLY = CrisisDetector(LexiconDetector.named("crisis"), None)
+LEXICON_ONLY = LearnedDetector(Category.CRISIS, LexiconDetector.named("crisis"), None)
+CRISIS_MODEL = model_path(Category.CRISIS)
 DATA = Path(__file__).parent / "data"
 
 # Written for this test, in wording the crisis lexicon has no entry for (checked below), so
@@ -74,8 +76,11 @@ def test_a_crisis_in_the_middle_of_a_long_message_is_not_diluted_by_the_rest() -
         "Sitten pitäis vielä siivota ja pestä pyykit ja soittaa äidille.",
     ]
     text = " ".join([*talk[:2], crisis, *talk[2:]])
-    assert len(segments(Reading(text).folded.text)) == 6
+    assert len(sentences(Reading(text).folded.text)) == 5
     assert any(f.category is Category.CRISIS for f in SCREEN.check(text).findings)
+    # Read only as a whole (no sentence ends), the everyday talk would drown it out.
+    model = LearnedModel.load(CRISIS_MODEL)
+    assert model.score(Reading(text.replace(".", ",")).folded.text) < model.threshold
 
 
 def test_the_lexicon_speaks_first_with_its_spans_and_severity() -> None:
@@ -85,10 +90,10 @@ def test_the_lexicon_speaks_first_with_its_spans_and_severity() -> None:
     assert all(span.label != MODEL_LABEL for span in finding.spans)
 
 
-def test_features_are_words_pairs_and_pieces_of_words_each_once() -> None:
+def test_features_are_words_pairs_and_pieces_of_words_as_often_as_they_occur() -> None:
     found = features("haluun haluun kuolla")
-    assert found.count("w haluun") == 1
-    assert "b haluun kuolla" in found
+    assert found.count("w haluun") == 2
+    assert found.count("b haluun kuolla") == 1 and found.count("b haluun haluun") == 1
     assert " ku" in found and "kuol" in found and "olla " in found
     assert features("") == []
 
@@ -97,32 +102,34 @@ def test_a_broken_model_file_names_itself(tmp_path: Path) -> None:
     path = tmp_path / "crisis.json"
     path.write_text('{"weights": {"w kuolla": "x"}, "bias": 0, "threshold": 0.5}')
     with pytest.raises(ModelError, match=r"crisis\.json"):
-        CrisisModel.load(path)
+        LearnedModel.load(path)
     path.write_text('{"weights": {}, "bias": 0, "threshold": 1.5}')
     with pytest.raises(ModelError, match="threshold"):
-        CrisisModel.load(path)
+        LearnedModel.load(path)
 
 
 def test_a_broken_training_line_names_the_file_and_the_line(tmp_path: Path) -> None:
     training = tmp_path / "moderation" / "training"
     training.mkdir(parents=True)
-    (training / "mine.jsonl").write_text('{"text": "hei", "crisis": false}\n{"text": "x"}\n')
-    with pytest.raises(SystemExit, match=r"mine\.jsonl:2"):
-        train_crisis.examples(tmp_path)
+    (training / "crisis_mine.jsonl").write_text('{"text": "hei", "crisis": false}\n{"text": "x"}\n')
+    with pytest.raises(SystemExit, match=r"crisis_mine\.jsonl:2"):
+        train_model.examples(Category.CRISIS, tmp_path)
 
 
-def test_the_shipped_model_is_what_its_training_data_gives() -> None:
-    shipped = CrisisModel.load()
-    weights, bias = train_crisis.fit(train_crisis.examples())
+@pytest.mark.parametrize("category", train_model.LEARNED, ids=str)
+def test_each_shipped_model_is_what_its_training_data_gives(category: Category) -> None:
+    shipped = LearnedModel.load(model_path(category))
+    weights, bias = train_model.fit(train_model.examples(category))
     assert bias == shipped.bias
-    assert weights == dict(shipped.weights), "retrain: python -m moderation.train_crisis"
+    assert weights == dict(shipped.weights), f"retrain: python -m moderation.train_model {category}"
 
 
-def test_no_training_line_is_a_line_of_a_blind_set() -> None:
+@pytest.mark.parametrize("category", train_model.LEARNED, ids=str)
+def test_no_training_line_is_a_line_of_a_blind_set(category: Category) -> None:
     blind_sets = sorted(
         path
         for path in DATA.glob("moderation_blind*.jsonl")
-        if path.name not in train_crisis.DEVELOPMENT_SETS
+        if path.name not in train_model.DEVELOPMENT_SETS
     )
     assert blind_sets, "there is always a blind set"
     blind = {
@@ -130,5 +137,5 @@ def test_no_training_line_is_a_line_of_a_blind_set() -> None:
         for path in blind_sets
         for line in path.read_text(encoding="utf-8").splitlines()
     }
-    trained = {example.text for example in train_crisis.examples()}
+    trained = {example.text for example in train_model.examples(category)}
     assert not trained & blind
