@@ -48,8 +48,11 @@ PRUNE = 1e-3
 # A feature seen in only one example says more about that example than about the category.
 MIN_EXAMPLES = 2
 DIGITS = 5
-# The categories that have a model: where a miss costs most.
-LEARNED = (Category.CRISIS,)
+# The categories a model can be trained for: where a miss costs most. Only crisis ships one:
+# safeguarding's found every safeguarding line of the third blind set (the lexicon alone
+# 0.83) but flagged one more ordinary line, past the 0.05 ceiling (0.055), so an organisation
+# that wants it trains it (`python -m moderation.train_model safeguarding`).
+TRAINABLE = (Category.CRISIS, Category.SAFEGUARDING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +172,7 @@ def train(category: Category, added_flags: float) -> dict[str, object]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m moderation.train_model")
-    parser.add_argument("category", choices=[c.value for c in LEARNED])
+    parser.add_argument("category", choices=[c.value for c in TRAINABLE])
     parser.add_argument("--added-flags", type=float, default=0.03)
     parser.add_argument("--check", action="store_true", help="retrain and compare with the file")
     args = parser.parse_args(argv)

@@ -116,7 +116,14 @@ def test_a_broken_training_line_names_the_file_and_the_line(tmp_path: Path) -> N
         train_model.examples(Category.CRISIS, tmp_path)
 
 
-@pytest.mark.parametrize("category", train_model.LEARNED, ids=str)
+SHIPPED = [c for c in train_model.TRAINABLE if model_path(c).exists()]
+
+
+def test_crisis_ships_a_model() -> None:
+    assert Category.CRISIS in SHIPPED
+
+
+@pytest.mark.parametrize("category", SHIPPED, ids=str)
 def test_each_shipped_model_is_what_its_training_data_gives(category: Category) -> None:
     shipped = LearnedModel.load(model_path(category))
     weights, bias = train_model.fit(train_model.examples(category))
@@ -124,7 +131,7 @@ def test_each_shipped_model_is_what_its_training_data_gives(category: Category) 
     assert weights == dict(shipped.weights), f"retrain: python -m moderation.train_model {category}"
 
 
-@pytest.mark.parametrize("category", train_model.LEARNED, ids=str)
+@pytest.mark.parametrize("category", train_model.TRAINABLE, ids=str)
 def test_no_training_line_is_a_line_of_a_blind_set(category: Category) -> None:
     blind_sets = sorted(
         path
