@@ -51,6 +51,14 @@ CATEGORY_NAMES = {
     "report": N_("Reported by a member"),
 }
 SEVERITY_NAMES = {"low": N_("low"), "medium": N_("medium"), "high": N_("high")}
+# What every place an alert went is told once someone has acted on it.
+TAKEN_NOTES = {
+    "acknowledged": N_("✓ #{id} acknowledged by {name}."),
+    "released": N_("✓ #{id} released to the group by {name}."),
+    "removed": N_("✓ #{id} removed by {name}."),
+    "resolved": N_("✓ #{id} resolved by {name}."),
+    "dismissed": N_("✓ #{id} dismissed by {name}."),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +239,45 @@ async def escalate_due(
         await tx.reviews.escalate(item, next_at)
         escalated += 1
     return escalated
+
+
+async def tell_alert_places(
+    tx: Transaction,
+    texts_for: TextsFor,
+    group: Group,
+    item: ReviewItem,
+    what: str,
+    by: Person,
+    *,
+    escalation: Escalation | None,
+    besides: tuple[str, str] | None = None,
+) -> int:
+    """The places the item's alerts went (the group's alert places, and the backups once it
+    was raised again), but `besides` (transport, chat: where the act was done, which has its
+    own answer), are told what was done and by whom, so no one else starts on it. Returns
+    how many places were told."""
+    alerts = await tx.reviews.alerts(item.id)
+    if not alerts:
+        return 0
+    places = await alert_places(tx, group)
+    if escalation is not None and any(alert.level > 0 for alert in alerts):
+        places += await _backups(tx, escalation)
+    membership = await tx.memberships.find(group.id, by.id)
+    told: set[tuple[str, str]] = {besides} if besides is not None else set()
+    for place in places:
+        if (place.transport, place.chat_id) in told:
+            continue
+        told.add((place.transport, place.chat_id))
+        texts = texts_for(place.language)
+        name = display_name(texts, membership) if membership else texts.gettext("an admin")
+        await tx.outbox.enqueue(
+            place.transport,
+            place.chat_id,
+            texts.gettext(TAKEN_NOTES[what], id=item.id, name=name),
+            priority=Priority.URGENT,
+            notice=True,
+        )
+    return len(told) - (besides is not None)
 
 
 async def _backups(tx: Transaction, escalation: Escalation) -> list[Recipient]:

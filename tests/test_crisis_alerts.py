@@ -95,12 +95,19 @@ async def test_a_crisis_reaches_the_moderators_and_escalates_until_acknowledged(
     await h.app.scheduler.tick()
     await h.settle()
     assert len(room(h)) == 3, "no alert after the acknowledgement"
-    assert len(h.transport.texts("paivystaja")) == 1
+    # The admin on call, who had the alert too, is told who has it: no one starts on it twice.
+    [_alert, note] = h.transport.inbox("paivystaja")
+    assert note.text == f"✓ Mira (moderaattori) kuittasi hälytyksen #{item.id}." and note.notice
 
     # And releases it to the group after talking with the author.
     h.transport.press("moderaattori", f"mq:r:{item.id}", room_id=MODERATORS_ROOM)
     await h.settle()
     assert h.transport.texts("bo")[-1] == f"{names['aino']}: {CRISIS}"
+    assert (
+        h.transport.texts("paivystaja")[-1]
+        == f"✓ Mira (moderaattori) päästi viestin #{item.id} ryhmään."
+    )
+    assert not any(text.startswith("✓") for text in room(h)), "the room saw it done"
     async with h.app.store.transaction() as tx:
         closed = await tx.reviews.get(item.id)
         assert closed is not None and closed.status is ReviewStatus.RESOLVED

@@ -9,7 +9,13 @@ from bot.commands.reach import when_local
 from bot.commands.staff_access import ACTING_ROLES, audit, item_for_staff, moderates, not_allowed
 from bot.i18n import N_
 from bot.ports import Button
-from groups.alerts import ALERT_PREFIX, CATEGORY_NAMES, SEVERITY_NAMES, raise_alert
+from groups.alerts import (
+    ALERT_PREFIX,
+    CATEGORY_NAMES,
+    SEVERITY_NAMES,
+    raise_alert,
+    tell_alert_places,
+)
 from groups.names import display_name
 from groups.relay import Relay
 from storage.models import (
@@ -62,6 +68,7 @@ async def _acknowledge(ctx: Context, item: ReviewItem, group: Group) -> list[Rep
     if not await ctx.tx.reviews.acknowledge(item, ctx.person.id):
         return [Reply(_("#{id} was already taken care of.", id=item.id))]
     await audit(ctx, "review.acknowledge", item)
+    await _tell_others(ctx, group, item, "acknowledged")
     membership = await ctx.tx.memberships.find(group.id, ctx.person.id)
     who = display_name(ctx.t, membership) if membership is not None else _("an admin")
     return [
@@ -75,6 +82,20 @@ async def _acknowledge(ctx: Context, item: ReviewItem, group: Group) -> list[Rep
     ]
 
 
+async def _tell_others(ctx: Context, group: Group, item: ReviewItem, what: str) -> None:
+    here = (ctx.event.transport, ctx.event.chat.chat_id)
+    await tell_alert_places(
+        ctx.tx,
+        ctx.catalogues.translator,
+        group,
+        item,
+        what,
+        ctx.person,
+        escalation=ctx.services.escalation,
+        besides=here,
+    )
+
+
 async def _release(ctx: Context, item: ReviewItem, group: Group) -> list[Reply]:
     _ = ctx.t.gettext
     message = await ctx.tx.messages.get(item.message_id) if item.message_id else None
@@ -85,6 +106,7 @@ async def _release(ctx: Context, item: ReviewItem, group: Group) -> list[Reply]:
     await Relay(ctx.tx, ctx.catalogues.translator).deliver(group, author, message)
     await ctx.tx.reviews.close(item, ctx.person.id, "released")
     await audit(ctx, "review.release", item)
+    await _tell_others(ctx, group, item, "released")
     return [Reply(_("Released: the message of #{id} went to the group.", id=item.id))]
 
 
@@ -96,6 +118,7 @@ async def _remove(ctx: Context, item: ReviewItem, group: Group) -> list[Reply]:
         await Relay(ctx.tx, ctx.catalogues.translator).remove(group, author, message)
     await ctx.tx.reviews.close(item, ctx.person.id, "removed")
     await audit(ctx, "review.remove", item)
+    await _tell_others(ctx, group, item, "removed")
     return [Reply(_("Removed: the message of #{id} is gone from the group.", id=item.id))]
 
 
@@ -162,6 +185,8 @@ async def queue_pressed(ctx: Context, payload: str) -> list[Reply]:
         item, ctx.person.id, "dismissed" if dismissed else "resolved", dismissed=dismissed
     )
     await audit(ctx, "review.dismiss" if dismissed else "review.resolve", item)
+    what = "dismissed" if dismissed else "resolved"
+    await _tell_others(ctx, group, item, what)
     return [Reply(_("#{id} closed.", id=item.id))]
 
 
