@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from bot.app import build_app
@@ -34,7 +35,7 @@ from storage.migrate import upgrade
 from tests.joining import joinable_group
 from tests.telegram_api.harness import Platform
 from tests.telegram_api.server import TOKEN, BotApiStandIn
-from tests.telegram_api.world import World
+from tests.telegram_api.world import Posted, World
 
 GROUPS = 5
 MEMBERS = 3
@@ -94,9 +95,14 @@ async def join(world: World, name: str, code: str) -> str:
 
     world.say(name, f"/start {code}")
     await press("j:ok")
-    await wait_for(lambda: "j:n:0" in world.last(name).button_data(), f"{name} names")
-    pseudonym = str(world.last(name).buttons[0][0]["text"])
-    await press("j:n:0")
+    for _attempt in range(5):  # a suggestion screening turns down brings fresh ones
+        await wait_for(lambda: "j:n:0" in world.last(name).button_data(), f"{name} names")
+        pseudonym = str(world.last(name).buttons[0][0]["text"])
+        asked = world.last(name)
+        world.press(name, asked, "j:n:0")
+        await wait_for(partial(_answered, world, name, asked), f"{name} answered")
+        if "j:l:fi" in world.last(name).button_data():
+            break
     await press("j:l:fi")
     await wait_for(lambda: "Tervetuloa" in (world.last(name).text or ""), f"{name} welcome")
     return pseudonym
@@ -201,6 +207,12 @@ async def run(kills: int, seed: int, max_delay: float) -> int:
     )
     print(f"lost: {lost}; sent twice or more: {repeated} ({repeated / kills:.1f} per crash)")
     return 1 if lost else 0
+
+
+def _answered(world: World, name: str, asked: Posted) -> bool:
+    """A newer message than `asked`, with buttons: the next question or fresh names."""
+    latest = world.last(name)
+    return latest is not asked and bool(latest.buttons)
 
 
 def _count(world: World, g: int, author: str, reader: str, names: dict[str, str]) -> int:

@@ -142,13 +142,20 @@ class TelegramHarness:
         return [p.text or "" for p in self.world.inbox(name)[before:]]
 
     async def join(self, name: str, code: str, *, pick: int = 0, language: str = "fi") -> str:
-        """The join flow through a deep link; returns the pseudonym picked."""
+        """The join flow through a deep link; returns the pseudonym picked.
+
+        A suggestion the screening turns down is answered with fresh suggestions; the next
+        one is picked then (a few tries at most).
+        """
         await self.says(name, f"/start {code}")
         await self.presses(name, "j:ok")
-        chosen = self.world.last(name).buttons[pick][0]["text"]
-        await self.presses(name, f"j:n:{pick}")
+        for _attempt in range(5):
+            chosen = str(self.world.last(name).buttons[pick][0]["text"])
+            await self.presses(name, f"j:n:{pick}")
+            if f"j:l:{language}" in self.world.last(name).button_data():
+                break
         await self.presses(name, f"j:l:{language}")
-        return str(chosen)
+        return chosen
 
 
 @contextlib.asynccontextmanager
