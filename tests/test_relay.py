@@ -7,8 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.config import default_policy
 from bot.transports.memory import MemoryTransport
 from groups.invites import create_invite
+from moderation.learned import MODEL_LABEL
+from moderation.screen import Screen
 from storage.models import Membership, MembershipStatus, Message, MessageState, Role
 from tests.harness import Harness
 from tests.joining import STAFF_ROOM, join, joinable_group, last, press_shown
@@ -220,6 +223,29 @@ async def test_an_age_band_outside_the_limits_is_turned_away_and_nothing_kept(
     await press_shown(h, "toinen", "j:ok")
     await press_shown(h, "toinen", "j:age:18-22")
     assert any(d.startswith("j:n:") for d in last(h.transport, "toinen").button_data())
+
+
+async def test_a_name_is_turned_down_for_what_it_carries_never_for_a_models_guess(
+    harness: Harness,
+) -> None:
+    h = harness
+    group = await joinable_group(h.app, h.transport, start_week(h))
+    h.transport.say("bo", f"/start {group.code}")
+    await h.settle()
+    await press_shown(h, "bo", "j:ok")
+    for name, why in (
+        ("Lisää Mut", "Tästä voisi ehkä päätellä, kuka olet"),
+        ("Tapan Sut", "Tätä nimeä ei voi käyttää täällä"),
+        ("Haluun Kuolla", "Tätä nimeä ei voi käyttää täällä"),
+    ):
+        h.transport.say("bo", name)
+        await h.settle()
+        assert any(why in text for text in h.transport.texts("bo")[-2:]), name
+    # The crisis model reads whole messages; on two words of a name it only guesses.
+    screen = Screen({str(c): rule for c, rule in default_policy().items()})
+    [guess] = screen.check("Kimalteleva Lähde").findings
+    assert [span.label for span in guess.spans] == [MODEL_LABEL]
+    assert await join(h, "aino", group.code, pick="Kimalteleva Lähde") == "Kimalteleva Lähde"
 
 
 async def test_a_custom_pseudonym_is_checked_and_names_stay_unique(harness: Harness) -> None:

@@ -15,6 +15,9 @@ from groups import enrolment
 from groups.enrolment import AGE_BANDS, Started, StartProblem, Step
 from groups.invites import InviteProblem, looks_like_code
 from groups.pseudonyms import Rejection, check, normalise, suggest
+from moderation.learned import MODEL_LABEL
+from moderation.screen import Screen
+from moderation.verdict import Category
 from storage.models import Group, JoinDraft, MembershipStatus, SessionStatus
 from storage.repositories import PseudonymTakenError
 
@@ -245,15 +248,29 @@ async def _name_chosen(ctx: Context, group: Group, draft: JoinDraft, name: str) 
     _ = ctx.t.gettext
     taken = await enrolment.taken_names(ctx.tx, group.id)
     rejection = check(name, taken, ctx.services.blocklist)
-    screen = ctx.services.screen
-    if rejection is None and screen is not None and screen.check(name).findings:
-        rejection = Rejection.PERSONAL_INFO  # the same screening members' messages get
+    if rejection is None and ctx.services.screen is not None:
+        rejection = _screened(ctx.services.screen, name)
     if rejection is not None:
         return [Reply(_(REJECTIONS[rejection])), await _ask(ctx, group, draft)]
     draft.pseudonym = normalise(name)
     draft.step = Step.LANGUAGE
     await ctx.tx.joining.save(draft)
     return [await _ask(ctx, group, draft)]
+
+
+def _screened(screen: Screen, name: str) -> Rejection | None:
+    """The screening members' messages get, read for what a name must not carry: what could
+    tell who someone is, or words that would hurt. A model's guess (it reads whole messages,
+    not two words) turns no name down."""
+    found = [
+        f.category
+        for f in screen.check(name).findings
+        if any(span.label != MODEL_LABEL for span in f.spans)
+    ]
+    if not found:
+        return None
+    identifying = {Category.PERSONAL_INFO, Category.CONTACT_EXCHANGE}
+    return Rejection.PERSONAL_INFO if identifying & set(found) else Rejection.NOT_ALLOWED
 
 
 async def _finish(ctx: Context, group: Group, draft: JoinDraft, language: str) -> list[Reply]:
