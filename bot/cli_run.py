@@ -8,9 +8,17 @@ import sys
 from bot.app import App, build_app
 from bot.command_menu import command_menus
 from bot.config import Settings
+from bot.i18n import Catalogues
 from bot.logs import get_logger
+from bot.ports import Transport
 from bot.room_rights import RoomRights
 from bot.secret_key import load_secret_key
+from bot.transports.matrix import (
+    MatrixStartError,
+    MatrixTransport,
+    build_client,
+    encrypted_room_notice,
+)
 from bot.transports.telegram import (
     TelegramTransport,
     TransportStartError,
@@ -30,22 +38,18 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 async def run(settings: Settings) -> int:
     platforms = settings.telegram.enabled or settings.matrix.enabled
     key = load_secret_key(os.environ, data_dir=settings.data.dir, allow_local_file=not platforms)
-    if not settings.telegram.enabled:
-        if settings.matrix.enabled:
-            _say(
-                "Matrix is configured, but this version of Piiri does not include the Matrix "
-                "transport yet (see CHANGELOG.md)."
-            )
-        else:
-            _say(
-                "no chat platform is configured ([telegram] token or [matrix] homeserver and "
-                "access_token), and this version has no web chat yet. To try Piiri on this "
-                "machine, run `piiri demo`."
-            )
+    if not platforms:
+        _say(
+            "no chat platform is configured ([telegram] token or [matrix] homeserver and "
+            "access_token), and this version has no web chat yet. To try Piiri on this "
+            "machine, run `piiri demo`."
+        )
         return EXIT_USAGE
-    if settings.matrix.enabled:
-        _say("Matrix is configured but not included in this version; running on Telegram only.")
-    if settings.telegram.mode == "webhook" and (problem := webhook_problem(settings.telegram)):
+    if (
+        settings.telegram.enabled
+        and settings.telegram.mode == "webhook"
+        and (problem := webhook_problem(settings.telegram))
+    ):
         _say(problem)
         return EXIT_USAGE
     if not await _schema_is_current(settings):
@@ -54,30 +58,47 @@ async def run(settings: Settings) -> int:
     try:
         app = await prepare(settings, key.cipher)
         await app.run_until_signal()
-    except TransportStartError as exc:
+    except (TransportStartError, MatrixStartError) as exc:
         _say(str(exc))
         return EXIT_ERROR
     return EXIT_OK
 
 
 async def prepare(settings: Settings, cipher: IdentityCipher) -> App:
-    """The service on Telegram, logged in; the bot's @username fills in for invite links
-    when `[telegram] bot_username` is not set."""
-    transport = TelegramTransport(
-        build_bot(settings.telegram), webhook=webhook_for(settings.telegram)
-    )
-    username = await transport.connect()
-    if not settings.telegram.bot_username:
-        settings = settings.model_copy(
-            update={"telegram": settings.telegram.model_copy(update={"bot_username": username})}
+    """The service on each configured platform, logged in. On Telegram, the bot's @username
+    fills in for invite links when `[telegram] bot_username` is not set."""
+    transports: list[Transport] = []
+    telegram: TelegramTransport | None = None
+    if settings.telegram.enabled:
+        telegram = TelegramTransport(
+            build_bot(settings.telegram), webhook=webhook_for(settings.telegram)
         )
-    log.info("telegram.connected")
-    app = build_app(settings, cipher, [transport])
-    await transport.publish_menus(
-        command_menus(app.dispatcher.router, app.catalogues, settings.i18n.default_language)
-    )
+        username = await telegram.connect()
+        if not settings.telegram.bot_username:
+            settings = settings.model_copy(
+                update={"telegram": settings.telegram.model_copy(update={"bot_username": username})}
+            )
+        log.info("telegram.connected")
+        transports.append(telegram)
+    matrix: MatrixTransport | None = None
+    if settings.matrix.enabled:
+        matrix = MatrixTransport(
+            build_client(settings.matrix),
+            settings.matrix,
+            encrypted_notice=encrypted_room_notice(Catalogues()),
+        )
+        await matrix.connect()
+        log.info("matrix.connected")
+        transports.append(matrix)
+    app = build_app(settings, cipher, transports)
     rights = RoomRights(app.store, app.clock, app.catalogues)
-    await rights.check_rooms(transport.name, transport.can_remove_messages)
+    if telegram is not None:
+        await telegram.publish_menus(
+            command_menus(app.dispatcher.router, app.catalogues, settings.i18n.default_language)
+        )
+        await rights.check_rooms(telegram.name, telegram.can_remove_messages)
+    if matrix is not None:
+        await rights.check_rooms(matrix.name, matrix.can_remove_messages)
     return app
 
 

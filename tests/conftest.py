@@ -25,6 +25,8 @@ from tests.databases import (
     sqlite_url,
 )
 from tests.harness import Harness
+from tests.matrix_server.harness import MatrixHarness, running_matrix
+from tests.matrix_server.synapse import SynapseServer, synapse_problem
 from tests.telegram_api.harness import TelegramHarness, running_telegram
 
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -129,4 +131,39 @@ async def telegram(
     target = tmp_path / "piiri.db"
     copy_sqlite(sqlite_template, target)
     async with running_telegram(sqlite_url(target), cipher, clock) as harness:
+        yield harness
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseServer]:
+    """A real Synapse homeserver for the whole session, started on first use.
+
+    Under CI=true a missing Synapse fails the run: the Matrix tests must really run there.
+    Elsewhere they are skipped with the reason.
+    """
+    problem = synapse_problem()
+    if problem is not None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(problem, pytrace=False)
+        pytest.skip(problem)
+    server = SynapseServer(tmp_path_factory.mktemp("synapse"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def matrix(
+    synapse: SynapseServer,
+    tmp_path: Path,
+    sqlite_template: Path,
+    cipher: IdentityCipher,
+    clock: ManualClock,
+) -> AsyncIterator[MatrixHarness]:
+    """Piiri on the Matrix transport against the test Synapse; matrix-nio clients as people."""
+    target = tmp_path / "piiri.db"
+    copy_sqlite(sqlite_template, target)
+    async with running_matrix(
+        synapse, sqlite_url(target), cipher, clock, tmp_path / "matrix"
+    ) as harness:
         yield harness

@@ -1,0 +1,1 @@
+"""A real Synapse homeserver for the Matrix tests, started once per test session."""
