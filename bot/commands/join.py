@@ -249,7 +249,7 @@ async def _name_chosen(ctx: Context, group: Group, draft: JoinDraft, name: str) 
     taken = await enrolment.taken_names(ctx.tx, group.id)
     rejection = check(name, taken, ctx.services.blocklist)
     if rejection is None and ctx.services.screen is not None:
-        rejection = _screened(ctx.services.screen, name)
+        rejection = screened_name(ctx.services.screen, name)
     if rejection is not None:
         return [Reply(_(REJECTIONS[rejection])), await _ask(ctx, group, draft)]
     draft.pseudonym = normalise(name)
@@ -258,7 +258,7 @@ async def _name_chosen(ctx: Context, group: Group, draft: JoinDraft, name: str) 
     return [await _ask(ctx, group, draft)]
 
 
-def _screened(screen: Screen, name: str) -> Rejection | None:
+def screened_name(screen: Screen, name: str) -> Rejection | None:
     """The screening members' messages get, read for what a name must not carry: what could
     tell who someone is, or words that would hurt. A model's guess (it reads whole messages,
     not two words) turns no name down."""
