@@ -24,7 +24,6 @@ PERMANENT = {
     "M_BAD_JSON": "bad request",
     "M_NOT_JSON": "bad request",
     "M_INVALID_PARAM": "bad request",
-    "M_UNKNOWN": "bad request",
 }
 
 # What a request that never got an answer raises.

@@ -27,7 +27,10 @@ class Rooms:
             return known
         answer = await self._client.joined_members(room_id)
         if not isinstance(answer, JoinedMembersResponse):
-            raise to_send_error(answer)
+            refused = to_send_error(answer)
+            if refused.permanent:
+                return False  # not (or no longer) in the room: nothing private about it
+            raise refused
         others = [m for m in answer.members if m.user_id != self._client.user_id]
         private = len(others) == 1 and len(answer.members) == 2
         self._private[room_id] = private

@@ -177,6 +177,9 @@ class MatrixTransport:
                 room_id, start=start, end=since, direction=MessageDirection.back, limit=100
             )
             if not isinstance(page, RoomMessagesResponse):
+                if to_send_error(page).permanent:  # the history is not ours to read
+                    log.warning("matrix.gap_unreadable", code=page.status_code)
+                    break
                 raise to_send_error(page)
             missed.extend(_source(e) for e in page.chunk)
             start = page.end if page.chunk and page.end != start else None
@@ -259,6 +262,8 @@ class MatrixTransport:
             room_id, direction=MessageDirection.back, limit=HISTORY_LOOKBACK
         )
         if not isinstance(page, RoomMessagesResponse):
+            if to_send_error(page).permanent:
+                return None
             raise to_send_error(page)
         passed = False
         for source in (_source(e) for e in page.chunk):
