@@ -1,7 +1,7 @@
 """Over Matrix, end to end against a real Synapse: room mode redacts what breaks the rules and
 tells the author privately; a crisis reaches the moderators' room, and a moderator's reaction
-(or written answer) acknowledges it and stops the alerts; an encrypted room is told plainly
-that the bot cannot read it."""
+(or a written number, or `!ack N`) acknowledges it and stops the alerts; an encrypted room is
+told plainly that the bot cannot read it."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ async def test_without_power_to_redact_the_facilitators_are_told_once(
     assert [m.body for m in await h.room("Sanna", staff)].count(told) == 1
 
 
-@pytest.mark.parametrize("answer", ["reaction", "number"])
+@pytest.mark.parametrize("answer", ["reaction", "number", "command"])
 async def test_a_crisis_reaches_the_moderators_room_and_an_answer_stops_the_alerts(
     matrix: MatrixHarness, answer: str
 ) -> None:
@@ -119,8 +119,10 @@ async def test_a_crisis_reaches_the_moderators_room_and_an_answer_stops_the_aler
 
     if answer == "reaction":
         await h.react("Mira", alert.event_id, "✅", moderators)
-    else:
+    elif answer == "number":
         await h.say("Mira", "1", moderators)
+    else:
+        await h.say("Mira", f"!ack {item.id}", moderators)
     await h.settle()
     taken = (await h.room("Mira", moderators))[-1]
     assert f"#{item.id}" in taken.body and "Mira" in taken.body

@@ -59,6 +59,7 @@ TABLE: dict[str, frozenset[str]] = {
     "/newgroup": STAFF,
     "/report": EVERYONE,
     "/queue": MODERATING,
+    "/ack 1": MODERATING,
     "/warn 1": MODERATING,
     "/mute 1 2h": MODERATING,
     "/kick 1": MODERATING,

@@ -62,6 +62,22 @@ async def alert_pressed(ctx: Context, payload: str) -> list[Reply]:
     return [Reply(_("That button is no longer in use."))]
 
 
+async def acknowledge(ctx: Context, args: str) -> list[Reply]:
+    """`/ack N`: what the alert's Acknowledge button does, for chats without buttons."""
+    if not await moderates(ctx):
+        return not_allowed(ctx)
+    item_id = args.strip().lstrip("#")
+    if not item_id.isdigit() or await item_for_staff(ctx, item_id) is None:
+        return [
+            Reply(
+                ctx.t.gettext(
+                    "Write {command} and an item number from /queue.", command=ctx.command("ack")
+                )
+            )
+        ]
+    return await alert_pressed(ctx, f"a:{item_id}")
+
+
 async def _acknowledge(ctx: Context, item: ReviewItem, group: Group) -> list[Reply]:
     """Taken: said where the alert was, so the other moderators see who has it."""
     _ = ctx.t.gettext
@@ -195,6 +211,12 @@ COMMANDS = [
         {"en": "queue", "fi": "jono", "sv": "ko"},
         N_("open moderation items, most severe first"),
         queue,
+        staff=True,
+    ),
+    Command(
+        {"en": "ack", "fi": "kuittaa", "sv": "kvittera"},
+        N_("acknowledge an alert by its number, as its button does"),
+        acknowledge,
         staff=True,
     ),
 ]
