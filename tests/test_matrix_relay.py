@@ -11,6 +11,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from nio import RoomCreateResponse, RoomPreset
 
 from bot.logs import QUIET_LIBRARIES, JsonFormatter, TextFormatter, configure_logging
 from tests.joining import joinable_group
@@ -120,3 +121,18 @@ async def test_logs_over_matrix_hold_no_text_no_ids_and_no_token(
         for line in (JsonFormatter().format(record), TextFormatter().format(record)):
             for secret in [*secrets, *rooms]:
                 assert secret not in line, record.getMessage()
+
+
+async def test_what_is_written_before_the_bot_accepts_the_invitation_is_answered(
+    matrix: MatrixHarness,
+) -> None:
+    h = matrix
+    aino = await h.person("Aino")
+    created = await aino.client.room_create(
+        is_direct=True, invite=[h.bot.user_id], preset=RoomPreset.trusted_private_chat
+    )
+    assert isinstance(created, RoomCreateResponse), created
+    aino.dm = created.room_id
+    await h.say("Aino", "!start")  # at once, not waiting for the bot to join
+    await h.settle()
+    assert (await h.texts("Aino"))[0].startswith("Hei! Olen Piiri")
