@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from nio import AsyncClient, JoinedMembersResponse, RoomGetStateEventResponse
 
-from bot.ports import SendError
 from bot.transports.matrix.errors import NETWORK_ERRORS, network_error, to_send_error
 
 REDACT_DEFAULT = 50
@@ -62,6 +61,3 @@ def _level(value: object) -> int:
         return int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return 0
-
-
-__all__ = ["Rooms", "SendError"]

@@ -11,7 +11,6 @@ from typing import Any
 
 from nio import (
     AsyncClient,
-    ErrorResponse,
     JoinError,
     MessageDirection,
     RoomGetEventResponse,
@@ -422,6 +421,3 @@ def _press(event: Inbound, message_id: str, data: str) -> Inbound:
         message_id=message_id,
         button_data=data,
     )
-
-
-__all__ = ["ErrorResponse", "MatrixTransport"]
