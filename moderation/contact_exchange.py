@@ -47,6 +47,14 @@ class ContactPatterns:
         )
 
 
+def _addressing(text: str, match: re.Match[str]) -> bool:
+    """ "@Sininen Kettu sama täällä": a message that opens by naming the one it answers, with a
+    plain name (no digit, _ or .), speaks to someone in the group; it shares no handle."""
+    opens = not text[: match.start()].strip()
+    plain = not any(ch.isdigit() or ch in "_." for ch in match.group()[1:])
+    return opens and plain and bool(text[match.end() :].strip())
+
+
 class ContactExchange:
     def __init__(self, patterns: ContactPatterns | None = None) -> None:
         self._patterns = patterns or ContactPatterns.load()
@@ -55,7 +63,8 @@ class ContactExchange:
         view, words, written = reading.plain, reading.folded, reading.dotless
         spans: list[Span] = []
         for match in HANDLE.finditer(view.text):
-            spans.append(Span(*view.original_span(match.start(), match.end()), "handle"))
+            if not _addressing(view.text, match):
+                spans.append(Span(*view.original_span(match.start(), match.end()), "handle"))
         for match in self._patterns.handle_after_platform.finditer(written.text):
             spans.append(Span(*written.original_span(match.start(), match.end()), "handle"))
         invitations = [

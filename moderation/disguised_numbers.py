@@ -35,11 +35,16 @@ _UNITS = {
     "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
     "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }  # fmt: skip
-NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")\b")
-# Between two number words only spaces, commas, dashes and dots.
-JOINER = re.compile(r"[\s,.\-]*")
-# Spelled-out runs shorter than this are counting, scores or times, not a number to call.
+NUMBER_WORD = re.compile(r"\b(?:\d+|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")\b")
+# Between two parts of a number: spaces, commas, dashes and dots, and the little words people
+# put between the parts they write and the parts they spell ("040 521 ja loput kuusi…").
+JOINER = re.compile(
+    r"[\s,.\-]*(?:\b(?:ja|loput|sitten|sit|and|then|och|sen|resten|plus)\b[\s,.\-]*)*"
+)
+# Spelled-out runs shorter than this are counting, scores or times, not a number to call…
 MIN_WORDS = 5
+# … unless digits are written around the words and the whole has this many digits.
+MIN_MIXED_DIGITS = 9
 
 
 def lookalike_digits(view: View) -> View | None:
@@ -59,12 +64,13 @@ def lookalike_digits(view: View) -> View | None:
 
 
 def spelled_digits(view: View) -> View | None:
-    """`view` with every run of at least `MIN_WORDS` number words written as its digits, run
+    """`view` with every run of at least `MIN_WORDS` number words (or fewer, mixed with digits
+    to `MIN_MIXED_DIGITS`) written as its digits, run
     together ("nolla nelkyt viis" → "0405"); each digit maps to the start of its word (see
     `whole_words` for a span that covers the words)."""
     text = view.text
     words = list(NUMBER_WORD.finditer(text))
-    if len(words) < MIN_WORDS:
+    if not any(not word.group().isdigit() for word in words):
         return None
     runs: list[list[re.Match[str]]] = [[words[0]]]
     for previous, word in pairwise(words):
@@ -73,7 +79,7 @@ def spelled_digits(view: View) -> View | None:
             runs[-1].append(word)
         else:
             runs.append([word])
-    runs = [run for run in runs if len(run) >= MIN_WORDS]
+    runs = [run for run in runs if _spelled_number(run)]
     if not runs:
         return None
     chars: list[str] = []
@@ -83,13 +89,21 @@ def spelled_digits(view: View) -> View | None:
         chars.extend(text[at : run[0].start()])
         origin.extend(view.origin[at : run[0].start()])
         for word in run:
-            digits = _UNITS[word.group()]
+            digits = _UNITS.get(word.group(), word.group())
             chars.extend(digits)
             origin.extend([view.origin[word.start()]] * len(digits))
         at = run[-1].end()
     chars.extend(text[at:])
     origin.extend(view.origin[at:])
     return View("".join(chars), tuple(origin))
+
+
+def _spelled_number(run: list[re.Match[str]]) -> bool:
+    spelled = [word for word in run if not word.group().isdigit()]
+    if len(spelled) >= MIN_WORDS:
+        return True
+    digits = sum(len(_UNITS.get(word.group(), word.group())) for word in run)
+    return bool(spelled) and len(spelled) < len(run) and digits >= MIN_MIXED_DIGITS
 
 
 def whole_words(text: str, start: int, end: int) -> tuple[int, int]:

@@ -145,9 +145,11 @@ def _weighed(per_word: list[tuple[float, int]], pairs: list[float]) -> float:
 
 
 class LearnedDetector:
-    """A category's lexicon first; where it finds nothing, its model. A finding by the model
-    alone is low severity and spans the whole message: it says "a moderator should read this",
-    not which words. The policy decides what that means (crisis holds at every severity)."""
+    """A category's lexicon first; where it finds nothing, its model, unless the lexicon knows
+    the message for an ordinary one (one of its negatives: an idiom, recovery told, a joke),
+    which a guess does not overrule. A finding by the model alone is low severity and spans
+    the whole message: it says "a moderator should read this", not which words. The policy
+    decides what that means (crisis holds at every severity)."""
 
     def __init__(
         self, category: Category, lexicon: LexiconDetector, model: LearnedModel | None
@@ -168,7 +170,9 @@ class LearnedDetector:
         if found is not None or self._model is None:
             return found
         text = reading.folded.text
-        if not WORDS.search(text) or self._model.score(text) < self._model.threshold:
+        if not WORDS.search(text) or self._lexicon.says_ordinary(text):
+            return None
+        if self._model.score(text) < self._model.threshold:
             return None
         start, end = _trimmed(reading.original)
         return Finding(self.category, Severity.LOW, (Span(start, end, MODEL_LABEL),))

@@ -330,6 +330,12 @@ class LexiconDetector:
     def __call__(self, reading: Reading) -> Finding | None:
         return self.read(reading.folded)
 
+    def says_ordinary(self, text: str) -> bool:
+        """Whether one of the lexicon's negatives (its idioms and ordinary phrases) is in the
+        folded `text`."""
+        negatives = self.lexicon.negatives
+        return negatives is not None and negatives.search(text) is not None
+
     def read(self, words: View) -> Finding | None:
         text, lexicon = words.text, self.lexicon
         found = (

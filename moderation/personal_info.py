@@ -31,7 +31,8 @@ SPELLED_EMAIL = re.compile(
     re.IGNORECASE,
 )
 DISGUISE = re.compile(
-    r"[\(\[]\s*(?:at|ät|ett|a)\s*[\)\]]|\b(?:dot|piste|punkt|snabel-?a|at-merkki|miukumauku|kissanhäntä)\b",
+    r"[\(\[]\s*(?:at|ät|ett|a)\s*[\)\]]"
+    r"|\b(?:ät|dot|piste|punkt|snabel-?a|at-merkki|miukumauku|kissanhäntä)\b",
     re.IGNORECASE,
 )
 # A mobile number by its shape, valid in the numbering plan or not (a number just invented,
@@ -47,6 +48,9 @@ IBAN = re.compile(r"(?<![\w])[a-z]{2}\d{2}(?: ?[0-9a-z]{4}){2,7}(?: ?[0-9a-z]{1,
 STREET = re.compile(
     r"(?<![\w])[a-zåäö]+(?:katu|tie|kuja|polku|väylä|raitti|ranta|rinne|kaari|gatan|vägen|"
     r"gränd|stigen|backen)\s+\d{1,4}(?:\s?[a-h](?:\s?\d{1,3})?)?(?![\w])"
+    # A name, a house number, a staircase letter and a flat: "Esplanaden 5 A 9".
+    r"|(?<![\w])(?!(?:luok|klass|class|grade|huone|room|sali|bussi|linja|kerro|vaning|våning|floor|"
+    r"rappu|porta|ryhm|grupp|group)\w*\s)[a-zåäö]{4,}\s+\d{1,4}\s?[a-h]\s?\d{1,3}(?![\w,.]\d)(?![\w])"
     r"|(?<![\w])\d{1,5}\s+[a-z]+(?:\s[a-z]+)?\s(?:street|st|road|rd|avenue|ave|lane|drive|"
     r"crescent|close|way|place|court|gardens|terrace|grove|row|hill|park)\b",
     re.IGNORECASE,

@@ -38,6 +38,7 @@ DEVELOPMENT_SETS = (
     "moderation_holdout.jsonl",
     "moderation_final.jsonl",
     "moderation_blind2.jsonl",
+    "moderation_blind4.jsonl",
 )
 EPOCHS = 20
 RATE = 0.5

@@ -34,7 +34,7 @@ DATA = Path(__file__).parent / "data"
 # Written for this test, in wording the crisis lexicon has no entry for (checked below), so
 # only the model can find them.
 UNFORESEEN = [
-    "en mä aio nähdä ens kesää, ei tarvii huolehtia",
+    "ei tarvii kohta enää huolehtia musta",
     "mua ei kohta tarvii enää kestää kenenkään",
     "mä en usko et mä oon täällä enää ens kuussa, oon jo päättäny",
     "jag har bestämt mig, det blir sista gången ni hör av mig",

@@ -2,9 +2,10 @@
 per category, and how often an ordinary message is flagged. Run with `-s` to see the tables.
 
 Development sets, which the lexicons were tuned against: `moderation_eval.jsonl`, then
-`moderation_holdout.jsonl`, `moderation_final.jsonl` and `moderation_blind2.jsonl` (each
-written separately, first measured blind, then used to tune). The issue's thresholds (crisis
-and personal_info recall 0.95, ordinary messages flagged at most 0.05) hold on all four.
+`moderation_holdout.jsonl`, `moderation_final.jsonl`, `moderation_blind2.jsonl` and
+`moderation_blind4.jsonl` (each written separately, first measured blind, then used to tune).
+The issue's thresholds (crisis and personal_info recall 0.95, ordinary messages flagged at
+most 0.05) hold on all five.
 
 Blind sets, written by someone who never saw the lexicons, are measured once and then keep a
 floor at what they measured, so a change that makes them worse fails: the honest figure of
@@ -32,13 +33,16 @@ SETS = (
     "moderation_holdout.jsonl",
     "moderation_final.jsonl",
     "moderation_blind2.jsonl",
+    "moderation_blind4.jsonl",
 )
 RECALL_FLOOR = {Category.PERSONAL_INFO: 0.95, Category.CRISIS: 0.95}
 ORDINARY_FLAGGED_CEILING = 0.05
 # Blind set → recall floors as first measured. Each set was measured blind once and then
-# joined development: `moderation_final.jsonl` (crisis 0.76, personal_info 0.84, 2026-11-24)
-# and `moderation_blind2.jsonl` (0.62 and 0.88, lexicons only). `moderation_blind3.jsonl`
-# measured 0.94 and 0.95 (lexicons and the crisis model, 2026-11-24) and is still blind.
+# joined development: `moderation_final.jsonl` (crisis 0.76, personal_info 0.84, 2026-11-24),
+# `moderation_blind2.jsonl` (0.62 and 0.88, lexicons only) and `moderation_blind4.jsonl`
+# (0.86 and 0.92, ordinary flagged 0.067: lexicons and the crisis model, 2026-11-24).
+# `moderation_blind3.jsonl` measured 0.94 and 0.95 (lexicons and the crisis model,
+# 2026-11-24) and is still blind.
 BLIND = {
     "moderation_blind3.jsonl": {Category.CRISIS: 0.94, Category.PERSONAL_INFO: 0.95},
 }
