@@ -18,11 +18,10 @@ from nio import AsyncClient, SyncError, SyncResponse
 
 from bot.logs import get_logger
 from bot.ports import CursorStore, Inbound, InboundSink
+from bot.transports.receiving import backoff, deliver, pause
 
 log = get_logger(__name__)
 
-FIRST_PAUSE_SECONDS = 0.5
-LONGEST_PAUSE_SECONDS = 30.0
 TIMELINE_LIMIT = 100
 
 # Only what Piiri reads: room timelines and state; no presence, typing or account data.
@@ -105,12 +104,12 @@ class Syncer:
                 code = exc.error.status_code
                 log.warning("matrix.sync_refused", code=code, failures=failures)
                 wait = exc.error.retry_after_ms
-                pause = wait / 1000 if wait is not None else self._backoff(failures)
-                await self._pause(pause)
+                seconds = wait / 1000 if wait is not None else backoff(failures)
+                await pause(self._stopping, seconds)
             except Exception as exc:  # whatever it was, syncing must not die: pause and ask again
                 failures += 1
                 log.warning("matrix.sync_failed", error=type(exc).__name__, failures=failures)
-                await self._pause(self._backoff(failures))
+                await pause(self._stopping, backoff(failures))
             else:
                 failures = 0
 
@@ -143,36 +142,8 @@ class Syncer:
         stopped before the batch was finished (it comes again next start)."""
         events = await self._read_batch(batch, since)
         for event in events:
-            if not await self._deliver(event):
+            if not await deliver(self._sink, event, self._stopping):
                 return None
         await self._cursors.save(self._name, batch.next_batch)
         self.batches += 1
         return batch.next_batch
-
-    async def _deliver(self, event: Inbound) -> bool:
-        """Hand the event to the sink until it takes it; False if stopped first."""
-        failures = 0
-        while True:
-            try:
-                await self._sink(event)
-                return True
-            except Exception as exc:
-                failures += 1
-                log.warning(
-                    "matrix.inbound_retry",
-                    kind=event.kind,
-                    error=type(exc).__name__,
-                    failures=failures,
-                )
-                if self._stopping.is_set():
-                    return False
-                await self._pause(self._backoff(failures))
-
-    @staticmethod
-    def _backoff(failures: int) -> float:
-        return min(FIRST_PAUSE_SECONDS * 2 ** (failures - 1), LONGEST_PAUSE_SECONDS)
-
-    async def _pause(self, seconds: float) -> None:
-        """Sleep, but wake at once when asked to stop."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)

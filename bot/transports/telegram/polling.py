@@ -19,14 +19,13 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.logs import get_logger
-from bot.ports import CursorStore, Inbound, InboundKind, InboundSink
+from bot.ports import CursorStore, InboundKind, InboundSink
+from bot.transports.receiving import backoff, deliver, pause
 from bot.transports.telegram.errors import retry_after_seconds
 from bot.transports.telegram.updates import ALLOWED_UPDATES, to_inbound
 
 log = get_logger(__name__)
 
-FIRST_PAUSE_SECONDS = 0.5
-LONGEST_PAUSE_SECONDS = 30.0
 
 AnswerButton = Callable[[Update], Awaitable[None]]
 
@@ -75,12 +74,12 @@ class Poller:
                     break
                 offset = await self._handle(updates, offset)
             except RetryAfter as exc:
-                await self._pause(retry_after_seconds(exc))
+                await pause(self._stopping, retry_after_seconds(exc))
             except Exception as exc:  # whatever it was, polling must not die: pause and ask again
                 # Asking again from the last saved offset redelivers at most this batch.
                 failures += 1
                 log.warning("telegram.poll_failed", error=type(exc).__name__, failures=failures)
-                await self._pause(self._backoff(failures))
+                await pause(self._stopping, backoff(failures))
             else:
                 failures = 0
 
@@ -107,7 +106,7 @@ class Poller:
     async def _handle(self, updates: Sequence[Update], offset: int | None) -> int | None:
         for update in updates:
             event = to_inbound(update, self._name)
-            if event is not None and not await self._deliver(event):
+            if event is not None and not await deliver(self._sink, event, self._stopping):
                 break  # stopping with this update unhandled: it comes again next start
             if event is not None and event.kind is InboundKind.BUTTON:
                 await self._answer_button(update)
@@ -115,31 +114,3 @@ class Poller:
         if offset is not None:
             await self._cursors.save(self._name, str(offset))
         return offset
-
-    async def _deliver(self, event: Inbound) -> bool:
-        """Hand the event to the sink until it takes it; False if stopped first."""
-        failures = 0
-        while True:
-            try:
-                await self._sink(event)
-                return True
-            except Exception as exc:
-                failures += 1
-                log.warning(
-                    "telegram.inbound_retry",
-                    kind=event.kind,
-                    error=type(exc).__name__,
-                    failures=failures,
-                )
-                if self._stopping.is_set():
-                    return False
-                await self._pause(self._backoff(failures))
-
-    @staticmethod
-    def _backoff(failures: int) -> float:
-        return min(FIRST_PAUSE_SECONDS * 2 ** (failures - 1), LONGEST_PAUSE_SECONDS)
-
-    async def _pause(self, seconds: float) -> None:
-        """Sleep, but wake at once when asked to stop."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
