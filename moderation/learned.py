@@ -170,9 +170,9 @@ class LearnedDetector:
         if found is not None or self._model is None:
             return found
         text = reading.folded.text
-        if not WORDS.search(text) or self._lexicon.says_ordinary(text):
+        if not WORDS.search(text) or self._model.score(text) < self._model.threshold:
             return None
-        if self._model.score(text) < self._model.threshold:
+        if self._lexicon.says_ordinary(text):  # searched only for the few the model would take
             return None
         start, end = _trimmed(reading.original)
         return Finding(self.category, Severity.LOW, (Span(start, end, MODEL_LABEL),))
