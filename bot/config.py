@@ -130,6 +130,35 @@ class MatrixSettings(Section):
         return bool(self.homeserver) and any(s and s.get_secret_value() for s in secrets)
 
 
+class WebSettings(Section):
+    """The web chat for members and the staff dashboard, served inside the service."""
+
+    # `enabled = "auto"` serves the web when no chat platform is configured (the embedded
+    # default); true serves it alongside Telegram and Matrix; false never serves it.
+    enabled: Literal["auto"] | bool = "auto"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    # The address people reach the service at, for join links and QR codes
+    # (e.g. "https://piiri.example.org"); defaults to http://host:port.
+    public_url: str | None = None
+    # The header a trusted reverse proxy puts the client's address in (e.g. "X-Forwarded-For");
+    # unset means the connection's own address is used and no such header is believed.
+    trusted_proxy_header: str | None = None
+    # Sites allowed to embed the member chat in an iframe (CSP frame-ancestors), e.g.
+    # ["https://www.example.org"]; empty means no site may embed it.
+    embed_origins: list[str] = Field(default_factory=list)
+
+    def serves(self, platforms_configured: bool) -> bool:
+        if self.enabled == "auto":
+            return not platforms_configured
+        return bool(self.enabled)
+
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        return f"http://{self.host}:{self.port}"
+
+
 class ProgrammeSettings(Section):
     dir: Path = Path("piiri-data/programmes")
     """The organisation's own programme files, next to the built-in ones."""
@@ -361,6 +390,7 @@ class SettingsFile(BaseModel):
     data: DataSettings = Field(default_factory=DataSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     matrix: MatrixSettings = Field(default_factory=MatrixSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     programmes: ProgrammeSettings = Field(default_factory=ProgrammeSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     joining: JoiningSettings = Field(default_factory=JoiningSettings)
