@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser
 
 from bot.app import build_app
 from bot.config import Settings
@@ -17,6 +18,7 @@ from storage.clock import ManualClock
 from storage.crypto import IdentityCipher, generate_key
 from storage.engine import create_engine
 from storage.store import Store
+from tests.browser import running_browser
 from tests.databases import (
     PostgresDatabases,
     copy_sqlite,
@@ -30,6 +32,13 @@ from tests.matrix_server.synapse import SynapseServer, synapse_problem
 from tests.telegram_api.harness import TelegramHarness, running_telegram
 
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """A headless Debian chromium for this test (see tests/browser.py)."""
+    async with running_browser() as launched:
+        yield launched
 
 
 @pytest.fixture
