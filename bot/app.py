@@ -44,6 +44,10 @@ from bot.outbound import OutboundSender, RetryPolicy
 from bot.ports import Inbound, Transport, TransportSet
 from bot.room_rights import RoomRights
 from bot.scheduler import PromptScheduler
+from bot.staff_menus import PersonalMenus, StaffMenus
+from bot.transports.web import WebTransport
+from bot.web.ratelimit import RateLimits
+from bot.web.server import WebDeps, WebServer
 from groups.enrolment import Limits
 from groups.firing import Grace, ProgrammeCache, PromptFirer
 from groups.programme_library import ProgrammeLibrary
@@ -82,6 +86,8 @@ class App:
     scheduler: PromptScheduler
     programmes: ProgrammeLibrary
     transports: TransportSet
+    # The web chat and dashboard, when this service serves them (`[web] enabled`).
+    web: WebServer | None = None
     _started: bool = False
 
     async def handle(self, event: Inbound) -> None:
@@ -95,11 +101,15 @@ class App:
             await transport.start(self.handle, cursors)
             log.info("transport.started", transport=transport.name)
         self._started = True
+        if self.web is not None:
+            await self.web.start()
         log.info("service.started", transports=len(self.transports.names()))
 
     async def stop(self) -> None:
         """Stop taking events, finish what is in hand, persist cursors, close the store."""
         if self._started:
+            if self.web is not None:
+                await self.web.stop()
             for transport in self.transports.by_name.values():
                 await transport.stop()
                 log.info("transport.stopped", transport=transport.name)
@@ -138,6 +148,11 @@ def build_app(
     transport_set = TransportSet()
     for transport in transports:
         transport_set.add(transport)
+    # `[web] enabled = "auto"` serves the web chat when nothing else is there to talk through.
+    platforms = settings.telegram.enabled or settings.matrix.enabled or bool(transport_set.names())
+    web_transport = WebTransport() if settings.web.serves(platforms) else None
+    if web_transport is not None:
+        transport_set.add(web_transport)
     sender = OutboundSender(
         store,
         transport_set,
@@ -177,18 +192,6 @@ def build_app(
         limits=limits,
         catalogues=catalogues,
     )
-    moderation = build_moderation(settings.moderation)
-    scheduler = PromptScheduler(
-        firer,
-        clock,
-        poll_seconds=settings.schedule.poll_seconds,
-        on_fired=sender.wake,
-        housekeeping=housekeeping,
-        due_work=(
-            DeferredMessages(store, clock, catalogues),
-            Escalations(store, clock, catalogues, moderation.escalation),
-        ),
-    )
     programmes = ProgrammeLibrary.load(settings.programmes.dir)
     modules = (
         basic_commands,
@@ -208,6 +211,25 @@ def build_app(
     router = CommandRouter(
         [command for module in modules for command in module.COMMANDS],
         [route for module in modules for route in module.BUTTONS],
+    )
+    moderation = build_moderation(settings.moderation)
+    scheduler = PromptScheduler(
+        firer,
+        clock,
+        poll_seconds=settings.schedule.poll_seconds,
+        on_fired=sender.wake,
+        housekeeping=housekeeping,
+        due_work=(
+            DeferredMessages(store, clock, catalogues),
+            Escalations(store, clock, catalogues, moderation.escalation),
+            *(
+                StaffMenus(
+                    store, clock, transport, router, catalogues, settings.i18n.default_language
+                )
+                for transport in transport_set.by_name.values()
+                if isinstance(transport, PersonalMenus)
+            ),
+        ),
     )
     words = WordLists.load()
     services = Services(
@@ -237,6 +259,20 @@ def build_app(
         on_room=conversation.on_room,
         on_queued=sender.wake,
     )
-    return App(
+    app = App(
         settings, clock, store, catalogues, dispatcher, sender, scheduler, programmes, transport_set
     )
+    if web_transport is not None:
+        app.web = WebServer(
+            WebDeps(
+                settings=settings,
+                store=store,
+                clock=clock,
+                catalogues=catalogues,
+                app=app,
+                services=services,
+                transport=web_transport,
+                limits=RateLimits.defaults(),
+            )
+        )
+    return app

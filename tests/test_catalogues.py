@@ -18,7 +18,9 @@ def _marked_texts() -> set[str]:
     texts: set[str] = set()
     for package in ("bot", "groups", "moderation"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-            REPO / package, method_map=[("**.py", "python")], keywords=KEYWORDS
+            REPO / package,
+            method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")],
+            keywords=KEYWORDS,
         ):
             texts.update([message] if isinstance(message, str) else message)
     return texts
