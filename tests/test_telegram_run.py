@@ -39,12 +39,14 @@ async def test_run_logs_in_learns_its_name_and_answers(
         (m.get("language_code"), m["scope"]["type"]): [c["command"] for c in m["commands"]]
         for m in stand_in.world.commands
     }
-    assert len(menus) == 8, "fi, sv, en and the default; private chats and groups"
+    assert len(menus) == 4, "fi, sv, en and the default, in private chats"
     assert "apua" in menus["fi", "all_private_chats"]
     assert (
         "hjalp" in menus["sv", "all_private_chats"] and "apua" in menus[None, "all_private_chats"]
     )
-    assert menus["fi", "all_group_chats"] and "apua" not in menus["fi", "all_group_chats"]
+    assert "apua" in stand_in.world.menu_seen("Aino")
+    room = stand_in.world.group("Vertaisryhmä")
+    assert stand_in.world.menu_seen("Aino", room) == [], "nothing staff-only in groups"
     await app.start()
     try:
         stand_in.world.say("Aino", "/start")

@@ -211,6 +211,20 @@ class MembershipRepository:
             query = query.where(Membership.group_id == group_id)
         return [(m, p) for m, p in (await self._session.execute(query)).all()]
 
+    async def former_staff(self) -> list[Person]:
+        """Persons with a facilitator's or moderator's membership that is no longer active."""
+        query = (
+            select(Person)
+            .join(Membership, Person.id == Membership.person_id)
+            .where(
+                Membership.status != MembershipStatus.ACTIVE,
+                Membership.role.in_((Role.FACILITATOR, Role.MODERATOR)),
+            )
+            .distinct()
+            .order_by(Person.id)
+        )
+        return list((await self._session.execute(query)).scalars())
+
     async def set_language(self, membership: Membership, language: str | None) -> None:
         membership.language = language
         await self._session.flush()

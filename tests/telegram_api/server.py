@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, web
-from telegram import ChatMember
+from telegram import BotCommand, BotCommandScope, ChatMember
 
 from tests.telegram_api.world import JSON, ApiError, World, checked
 
@@ -90,6 +90,7 @@ class BotApiStandIn:
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
             "setMyCommands": self._set_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
             "getChatMember": self._get_chat_member,
             "getChatAdministrators": self._get_chat_administrators,
         }
@@ -290,7 +291,13 @@ class BotApiStandIn:
         return self.world.answer(params["callback_query_id"])
 
     async def _set_my_commands(self, params: JSON, files: dict[str, bytes]) -> bool:
+        commands = [checked(BotCommand, command) for command in params["commands"]]
+        self.world.set_menu(_scope(params), params.get("language_code"), commands)
         self.world.commands.append(params)
+        return True
+
+    async def _delete_my_commands(self, params: JSON, files: dict[str, bytes]) -> bool:
+        self.world.set_menu(_scope(params), params.get("language_code"), None)
         return True
 
     async def _get_chat_member(self, params: JSON, files: dict[str, bytes]) -> JSON:
@@ -315,6 +322,14 @@ class BotApiStandIn:
         if chat.bot_can_delete:
             admins.append(_bot_member(self.world.bot, True))
         return admins
+
+
+def _scope(params: JSON) -> JSON:
+    """The call's scope (Telegram's default when none is given), checked against PTB's types."""
+    scope = params.get("scope") or {"type": "default"}
+    if scope["type"] == "chat" and isinstance(scope.get("chat_id"), str):
+        scope = {**scope, "chat_id": int(scope["chat_id"])}
+    return checked(BotCommandScope, scope)
 
 
 def _admin(user: JSON, *, can_delete: bool) -> JSON:

@@ -67,6 +67,10 @@ def _drop_false_defaults(written: Any, given: Any) -> Any:
     return written
 
 
+def _key(scope: JSON) -> str:
+    return json.dumps(scope, sort_keys=True)
+
+
 @dataclass(slots=True)
 class Person:
     id: int
@@ -151,6 +155,8 @@ class World:
         self.confirmed_below = 0
         self.answered: list[str] = []
         self.commands: list[JSON] = []
+        # The "/" menus set now: by scope (its JSON, as a key) and language (None: any).
+        self.menus: dict[tuple[str, str | None], list[JSON]] = {}
         self._update_ids = itertools.count(500_001)
         self._person_ids = itertools.count(100_001)
         self._group_ids = itertools.count(1)
@@ -304,6 +310,36 @@ class World:
 
     def room(self, chat: Chat) -> list[Posted]:
         return self.messages.get(chat.id, [])
+
+    def menu_seen(self, name: str, chat: Chat | None = None) -> list[str]:
+        """The commands `name`'s app offers on "/" in `chat` (default: their private chat with
+        the bot), found the way Telegram looks: the narrowest scope set, in their language
+        before any language."""
+        person = self.person(name)
+        where = chat or self.chats[person.id]
+        scopes: list[JSON] = [{"type": "chat", "chat_id": where.id}]
+        if where.is_private:
+            scopes.append({"type": "all_private_chats"})
+        else:
+            if person.id in where.admins:
+                scopes.append({"type": "chat_administrators", "chat_id": where.id})
+                scopes.append({"type": "all_chat_administrators"})
+            scopes.append({"type": "all_group_chats"})
+        scopes.append({"type": "default"})
+        for scope in scopes:
+            for language in (person.language_code, None):
+                commands = self.menus.get((_key(scope), language))
+                if commands is not None:
+                    return [c["command"] for c in commands]
+        return []
+
+    def set_menu(self, scope: JSON, language: str | None, commands: list[JSON] | None) -> None:
+        """setMyCommands (or, with None, deleteMyCommands) for one scope and language."""
+        key = (_key(scope), language)
+        if commands:
+            self.menus[key] = commands
+        else:
+            self.menus.pop(key, None)
 
     # --- the bot acts -----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     ChatMemberAdministrator,
     ChatMemberOwner,
     InlineKeyboardMarkup,
@@ -24,7 +25,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 from telegram.ext import ExtBot
 
-from bot.command_menu import Audience, CommandMenu
+from bot.command_menu import CommandMenu
 from bot.logs import get_logger
 from bot.ports import (
     Attachment,
@@ -106,25 +107,43 @@ class TelegramTransport:
         return self._bot.username
 
     async def publish_menus(self, menus: Sequence[CommandMenu]) -> None:
-        """Set the "/" menus: members' in private chats, staff's in group chats, per language.
+        """Set members' "/" menus in private chats, per language, and clear any menu group
+        chats had (an older Piiri showed staff commands there). Staff get their own menus
+        (`publish_person_menu`).
 
         A refusal is logged, not raised: the menu is a convenience, every command still works.
         """
-        for menu in menus:
-            scope = (
-                BotCommandScopeAllPrivateChats()
-                if menu.audience is Audience.MEMBERS
-                else BotCommandScopeAllGroupChats()
-            )
-            try:
+        try:
+            for menu in menus:
                 await self._bot.set_my_commands(
                     [BotCommand(c.name, c.description) for c in menu.commands],
-                    scope=scope,
+                    scope=BotCommandScopeAllPrivateChats(),
                     language_code=menu.language,
                 )
-            except TelegramError as exc:
-                log.warning("telegram.menu_failed", error=type(exc).__name__)
-                return
+                await self._bot.delete_my_commands(
+                    scope=BotCommandScopeAllGroupChats(), language_code=menu.language
+                )
+        except TelegramError as exc:
+            log.warning("telegram.menu_failed", error=type(exc).__name__)
+
+    async def publish_person_menu(self, user_id: str, menu: CommandMenu) -> None:
+        """One person's menu in their private chat with the bot, whatever their app's language."""
+        try:
+            await self._bot.set_my_commands(
+                [BotCommand(c.name, c.description) for c in menu.commands],
+                scope=BotCommandScopeChat(telegram_chat_id(ChatRef(self.name, user_id))),
+            )
+        except TelegramError as exc:
+            raise to_send_error(exc) from exc
+
+    async def clear_person_menu(self, user_id: str) -> None:
+        """Back to members' menu in that person's private chat."""
+        try:
+            await self._bot.delete_my_commands(
+                scope=BotCommandScopeChat(telegram_chat_id(ChatRef(self.name, user_id)))
+            )
+        except TelegramError as exc:
+            raise to_send_error(exc) from exc
 
     async def start(self, sink: InboundSink, cursors: CursorStore) -> None:
         await self.connect()
