@@ -26,6 +26,7 @@ from storage.repositories import (
     ScheduleRepository,
     SurveyRepository,
 )
+from storage.repositories.staff_accounts import StaffAccountRepository
 
 
 class Transaction:
@@ -47,6 +48,7 @@ class Transaction:
         self.surveys = SurveyRepository(session, clock)
         self.invites = InviteRepository(session, cipher, clock)
         self.joining = JoinRepository(session, clock)
+        self.staff_accounts = StaffAccountRepository(session, clock)
 
 
 class Store:

@@ -34,6 +34,7 @@ from storage.models.schedule import (
     ScheduledPost,
     SessionStatus,
 )
+from storage.models.staff_accounts import StaffCredential, StaffLink, StaffSession
 from storage.models.surveys import SurveyResponse
 from storage.models.transport import ProcessedEvent, TransportCursor
 
@@ -74,6 +75,9 @@ __all__ = [
     "RoomPurpose",
     "ScheduledPost",
     "SessionStatus",
+    "StaffCredential",
+    "StaffLink",
+    "StaffSession",
     "SurveyResponse",
     "TransportCursor",
 ]
