@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.logs import get_logger
 from bot.ports import (
@@ -19,6 +19,7 @@ from bot.ports import (
     Button,
     ChatRef,
     Outbound,
+    Paced,
     SendError,
     SentMessage,
     Transport,
@@ -34,6 +35,7 @@ log = get_logger(__name__)
 LEASE = timedelta(minutes=2)
 # A row sent: its id, and the platform's id for the message (None for an edit or deletion).
 Done = tuple[int, str | None]
+ChatKey = tuple[str, str]  # a transport's name and a chat id
 # An edit waits this long for the message it changes to be sent first.
 WAIT_FOR_TARGET_SECONDS = 2.0
 BATCH = 20
@@ -69,6 +71,8 @@ class OutboundSender:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # The last time each paced chat's rows were put back to: later rows go no earlier.
+        self._paced_until: dict[ChatKey, datetime] = {}
 
     def wake(self) -> None:
         self._wake.set()
@@ -109,23 +113,55 @@ class OutboundSender:
 
         The sends that went through are recorded together at the end of the batch, in one
         statement: a crash in between repeats at most one batch, and never loses a message.
+        A chat its platform paces (`Paced`) gets its rows back for as long as it must wait,
+        in order, while other chats' rows go out.
         """
         async with self._store.transaction() as tx:
             batch = await tx.outbox.claim_due(self._transports.names(), limit=BATCH, lease=LEASE)
         done: list[Done] = []
+        later: dict[int, datetime] = {}
+        paced: dict[ChatKey, datetime] = {}
+        self._forget_paced()
         try:
             for index, send in enumerate(batch):
                 if self._stopping.is_set():
                     await self._release(batch[index:])
                     break
+                until = self._paced(send, paced)
+                if until is not None:
+                    later[send.id] = until
+                    continue
                 outcome = await self._deliver(send)
                 if outcome is not None:
                     done.append(outcome)
         finally:
-            if done:
+            if done or later:
                 async with self._store.transaction() as tx:
                     await tx.outbox.mark_sent_many(done)
+                    for send_id, until in later.items():
+                        await tx.outbox.defer(send_id, not_before=until)
         return len(batch)
+
+    def _paced(self, send: ClaimedSend, paced: dict[ChatKey, datetime]) -> datetime | None:
+        """When `send` may go, if its chat must wait first (or already waits in this batch:
+        its messages keep their order); None when it may go now."""
+        transport: object = self._transports.get(send.transport)
+        if send.action is not OutboxAction.SEND or not isinstance(transport, Paced):
+            return None
+        key = (send.transport, send.chat_id)
+        wait = transport.wait_before(ChatRef(send.transport, send.chat_id))
+        if wait <= 0 and key not in paced:
+            return None
+        until = self._clock.now() + timedelta(seconds=wait)
+        for earlier in (paced.get(key), self._paced_until.get(key)):
+            if earlier is not None and earlier > until:
+                until = earlier
+        paced[key] = self._paced_until[key] = until
+        return until
+
+    def _forget_paced(self) -> None:
+        now = self._clock.now()
+        self._paced_until = {k: t for k, t in self._paced_until.items() if t > now}
 
     async def _release(self, unsent: list[ClaimedSend]) -> None:
         """Give back claims we will not send now, so a restart sends them at once."""

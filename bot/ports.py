@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +147,19 @@ class Transport(Protocol):
     async def edit(self, sent: SentMessage, text: str) -> None: ...
 
     async def delete(self, sent: SentMessage) -> None: ...
+
+
+@runtime_checkable
+class Paced(Protocol):
+    """A transport whose platform limits how fast one chat may receive messages.
+
+    The outbound queue asks before each send and, while a chat must wait, puts its messages
+    back for that long instead of waiting, so other chats are not held up behind it.
+    """
+
+    def wait_before(self, chat: ChatRef) -> float:
+        """Seconds until `chat` may receive its next message; 0 when it may now."""
+        ...
 
 
 @dataclass(slots=True)

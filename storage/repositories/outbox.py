@@ -316,6 +316,16 @@ class OutboxRepository:
         row.attempts = max(row.attempts - 1, 0)
         await self._session.flush()
 
+    async def defer(self, send_id: int, *, not_before: datetime) -> None:
+        """Hand back a claim unattempted, due again at `not_before` (the platform paces its
+        chat): the attempt is not counted and no error is recorded."""
+        row = await self._require(send_id)
+        row.status = OutboxStatus.PENDING
+        row.next_attempt_at = not_before
+        row.lease_until = None
+        row.attempts = max(row.attempts - 1, 0)
+        await self._session.flush()
+
     async def mark_failed(self, send_id: int, *, error: str) -> None:
         row = await self._require(send_id)
         row.status = OutboxStatus.FAILED

@@ -51,8 +51,12 @@ class TelegramHarness:
         *,
         read_timeout: float,
         webhook_port: int | None = None,
+        private_chat_seconds: float = 0.0,
     ) -> None:
         self.server = server
+        # Telegram's ~1 s per private chat is off unless a test is about it: `settle` moves a
+        # manual clock, and pacing waits in real time.
+        self._private_chat_seconds = private_chat_seconds
         self.world: World = server.world
         self.platform = Platform(NAME)
         self.clock = clock
@@ -83,7 +87,11 @@ class TelegramHarness:
         after handling what came after it but before anyone heard so."""
         bot = build_bot(self._settings.telegram, read_timeout=self._read_timeout)
         self.transport = TelegramTransport(
-            bot, name=NAME, poll_timeout=5, webhook=webhook_for(self._settings.telegram)
+            bot,
+            name=NAME,
+            poll_timeout=5,
+            webhook=webhook_for(self._settings.telegram),
+            private_chat_seconds=self._private_chat_seconds,
         )
         self.app = build_app(self._settings, self._cipher, [self.transport], clock=self.clock)
         if rewind_to is not None:
@@ -166,6 +174,7 @@ async def running_telegram(
     *,
     read_timeout: float = 5.0,
     webhook: bool = False,
+    private_chat_seconds: float = 0.0,
 ) -> AsyncIterator[TelegramHarness]:
     """Piiri on the stand-in: long polling, or with `webhook` the stand-in pushing updates."""
     server = BotApiStandIn()
@@ -177,6 +186,7 @@ async def running_telegram(
         clock,
         read_timeout=read_timeout,
         webhook_port=free_port() if webhook else None,
+        private_chat_seconds=private_chat_seconds,
     )
     try:
         await harness.start()

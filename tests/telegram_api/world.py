@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +125,8 @@ class Posted:
     media: str | None = None
     deleted: bool = False
     edits: list[str] = field(default_factory=list)
+    # When the stand-in took it (time.monotonic()).
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def by_bot(self) -> bool:

@@ -6,6 +6,7 @@ failure comes back as a `SendError` and PTB's rate limiter is set never to retry
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,6 +46,7 @@ from bot.transports.telegram.messages import (
     shorten,
     split_text,
 )
+from bot.transports.telegram.pacing import PRIVATE_CHAT_SECONDS, ChatPacer
 from bot.transports.telegram.polling import Poller
 from bot.transports.telegram.webhook import Webhook, WebhookReceiver
 
@@ -81,9 +83,14 @@ class TelegramTransport:
         name: str = "telegram",
         poll_timeout: int = POLL_TIMEOUT_SECONDS,
         webhook: Webhook | None = None,
+        private_chat_seconds: float = PRIVATE_CHAT_SECONDS,
     ) -> None:
-        """Long polling, unless `webhook` says where Telegram should push updates instead."""
+        """Long polling, unless `webhook` says where Telegram should push updates instead.
+
+        `private_chat_seconds` is the least time between two messages to one private chat.
+        """
         self.name = name
+        self._pacer = ChatPacer(private_chat_seconds)
         self._bot = bot
         self._poll_timeout = poll_timeout
         self._webhook = webhook
@@ -189,6 +196,13 @@ class TelegramTransport:
         except TelegramError as exc:  # too old to answer: the person already saw the reply
             log.info("telegram.answer_failed", error=type(exc).__name__)
 
+    def wait_before(self, chat: ChatRef) -> float:
+        """How long a private chat still waits for its next message (Telegram's ~1/s)."""
+        try:
+            return self._pacer.wait(telegram_chat_id(chat))
+        except SendError:
+            return 0.0
+
     async def send(self, message: Outbound) -> SentMessage:
         try:
             markup = keyboard(message.buttons)
@@ -217,14 +231,18 @@ class TelegramTransport:
     ) -> Message:
         """A text in as many messages as its length needs; the buttons go on the last."""
         pieces = split_text(text)
+        chat_id = telegram_chat_id(chat)
         sent: Message | None = None
         for index, piece in enumerate(pieces):
+            if index:  # the rest of one long text: paced here, it cannot go back to the queue
+                await asyncio.sleep(self._pacer.wait(chat_id))
             sent = await self._bot.send_message(
-                telegram_chat_id(chat),
+                chat_id,
                 piece,
                 reply_markup=markup if index == len(pieces) - 1 else None,
                 reply_parameters=reply if index == 0 else None,
             )
+            self._pacer.sent(chat_id)
         if sent is None:  # pragma: no cover - split_text returns at least one piece
             raise SendError("nothing to send", permanent=True)
         return sent
@@ -237,13 +255,16 @@ class TelegramTransport:
         markup: InlineKeyboardMarkup | None,
         reply: ReplyParameters | None,
     ) -> Message:
-        return await self._bot.send_document(
-            telegram_chat_id(chat),
+        chat_id = telegram_chat_id(chat)
+        sent = await self._bot.send_document(
+            chat_id,
             InputFile(attachment.data, filename=attachment.name),
             caption=caption or None,
             reply_markup=markup,
             reply_parameters=reply,
         )
+        self._pacer.sent(chat_id)
+        return sent
 
     async def edit(self, sent: SentMessage, text: str) -> None:
         try:
