@@ -26,6 +26,7 @@ from bot.commands import (
 )
 from bot.commands import basic as basic_commands
 from bot.commands import facilitator as facilitator_commands
+from bot.commands import feedback as feedback_commands
 from bot.commands import invite as invite_commands
 from bot.commands import join as join_commands
 from bot.commands import members as members_commands
@@ -41,7 +42,8 @@ from bot.i18n import Catalogues
 from bot.logs import get_logger
 from bot.moderation_setup import build_moderation
 from bot.outbound import OutboundSender, RetryPolicy
-from bot.ports import Inbound, Transport, TransportSet
+from bot.ports import Inbound, Restricting, Transport, TransportSet
+from bot.room_mutes import RoomMutes
 from bot.room_rights import RoomRights
 from bot.scheduler import PromptScheduler
 from bot.staff_menus import PersonalMenus, StaffMenus
@@ -150,7 +152,7 @@ def build_app(
         transport_set.add(transport)
     # `[web] enabled = "auto"` serves the web chat when nothing else is there to talk through.
     platforms = settings.telegram.enabled or settings.matrix.enabled or bool(transport_set.names())
-    web_transport = WebTransport() if settings.web.serves(platforms) else None
+    web_transport = WebTransport(store, cipher) if settings.web.serves(platforms) else None
     if web_transport is not None:
         transport_set.add(web_transport)
     sender = OutboundSender(
@@ -207,6 +209,7 @@ def build_app(
         sanctions,
         private_contact,
         newgroup_commands,
+        feedback_commands,
     )
     router = CommandRouter(
         [command for module in modules for command in module.COMMANDS],
@@ -228,6 +231,11 @@ def build_app(
                 )
                 for transport in transport_set.by_name.values()
                 if isinstance(transport, PersonalMenus)
+            ),
+            *(
+                RoomMutes(store, clock, transport, catalogues)
+                for transport in transport_set.by_name.values()
+                if isinstance(transport, Restricting)
             ),
         ),
     )

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from groups.fanout import Recipient, recipients_of, send_each, staff_recipients
+from groups.feedback import rating_buttons
 from groups.programme import Programme, PromptKind, render
 from groups.programme_file import programme_from_document
 from groups.texts import N_, TextsFor, local_date, local_time
@@ -26,8 +27,16 @@ from groups.timezones import utc_to_local
 from storage.clock import Clock
 from storage.errors import is_transient
 from storage.eventlog import get_logger
-from storage.models import Group, GroupSession, GroupStatus, PostStatus, Priority, SessionStatus
-from storage.repositories import ClaimedPost, NewDelivery, NewSend
+from storage.models import (
+    Group,
+    GroupMode,
+    GroupSession,
+    GroupStatus,
+    PostStatus,
+    Priority,
+    SessionStatus,
+)
+from storage.repositories import ClaimedPost, NewDelivery, NewSend, QueuedButton
 from storage.repositories.schedule import FIRING_STATUSES
 from storage.store import Store, Transaction
 
@@ -114,6 +123,18 @@ def prompt_values(
         "time": local_time(local.time(), language),
         "minutes": round((session.ends_at - session.starts_at).total_seconds() / 60),
     }
+
+
+def _answer_buttons(
+    kind: PromptKind, group: Group, session: GroupSession, target: Recipient
+) -> tuple[tuple[QueuedButton, ...], ...]:
+    """The feedback question carries its 1–5 scale for members (in their private chats, or in
+    the group's room); the facilitators' mirror has none."""
+    if kind is not PromptKind.FEEDBACK:
+        return ()
+    if target.membership_id is None and group.mode is not GroupMode.ROOM:
+        return ()
+    return rating_buttons(session.id)
 
 
 class PromptFirer:
@@ -235,9 +256,14 @@ class PromptFirer:
                 if key not in values:
                     values[key] = prompt_values(group, programme, session, target.language)
                 text = render(prompt.text.get(target.language, group.language), values[key])
-                sends.append(
-                    (post.id, target, NewSend(target.transport, target.chat_id, text, priority))
+                send = NewSend(
+                    target.transport,
+                    target.chat_id,
+                    text,
+                    priority,
+                    buttons=_answer_buttons(prompt.kind, group, session, target),
                 )
+                sends.append((post.id, target, send))
             sent.append(post.id)
             report.lateness.append(max(lateness, timedelta(0)))
         outbox_ids = await tx.outbox.enqueue_many([send for _, _, send in sends])

@@ -26,6 +26,7 @@ from storage.repositories import (
     ScheduleRepository,
     SurveyRepository,
 )
+from storage.repositories.followup import FollowUpRepository
 from storage.repositories.staff_accounts import StaffAccountRepository
 
 
@@ -46,6 +47,7 @@ class Transaction:
         self.reviews = ReviewRepository(session, clock, cipher)
         self.audit = AuditRepository(session, clock, cipher)
         self.surveys = SurveyRepository(session, clock)
+        self.followup = FollowUpRepository(session, clock)
         self.invites = InviteRepository(session, cipher, clock)
         self.joining = JoinRepository(session, clock)
         self.staff_accounts = StaffAccountRepository(session, clock)

@@ -5,17 +5,20 @@ to choose: deliver it at the next opening, or drop it."""
 from __future__ import annotations
 
 from bot.commands import ButtonRoute, Command, Context, Reply
+from bot.commands.crisis_reply import crisis_help
+from bot.commands.feedback import take_comment
 from bot.commands.join import typed_name
 from bot.commands.private_contact import reply_in_contact
 from bot.commands.reach import when_local
 from bot.i18n import N_
 from bot.ports import Button, ChatRef, InboundKind
+from groups.attendance import note_presence
 from groups.enrolment import Step
 from groups.relay import Outcome, Posted, Relay, Source, relay_groups
 from groups.review import Alerts
 from groups.room import RoomOutcome, RoomPosted, room_edit, room_message
-from moderation.verdict import Action, Category, Verdict
-from storage.models import Group, Membership, MembershipStatus, Message, MessageState, Priority
+from moderation.verdict import Category, Verdict
+from storage.models import Group, Membership, MembershipStatus, Message, MessageState
 
 CLOSED_PREFIX = "cl"
 BLOCKED_PREFIX = "pi"
@@ -28,18 +31,6 @@ def _relay(ctx: Context) -> Relay:
 def _alerts(ctx: Context) -> Alerts | None:
     escalation = ctx.services.escalation
     return (ctx.catalogues.translator, escalation) if escalation is not None else None
-
-
-def _crisis_help(ctx: Context, verdict: Verdict | None, *, held: bool) -> list[Reply]:
-    """The private reply to someone whose message shows a crisis: help now, at once."""
-    screen = ctx.services.screen
-    if verdict is None or screen is None:
-        return []
-    crisis = [f for f in verdict.findings if f.category is Category.CRISIS]
-    if not crisis or all(screen.action_for(f.category, f.severity) is Action.ALLOW for f in crisis):
-        return []
-    text = ctx.services.crisis_help.reply(ctx.t, ctx.language, ctx.services.clock.now(), held=held)
-    return [Reply(text, priority=Priority.URGENT)]
 
 
 def _source(ctx: Context) -> Source | None:
@@ -108,6 +99,9 @@ async def on_text(ctx: Context) -> list[Reply]:
     draft = await ctx.tx.joining.draft(ctx.person.id)
     if draft is not None and draft.step == Step.NAME and ctx.event.media is None:
         return await typed_name(ctx, draft)
+    comment = await take_comment(ctx)
+    if comment is not None:
+        return comment
     source = _source(ctx)
     where = await _where(ctx)
     if isinstance(where, list) or source is None:
@@ -122,6 +116,8 @@ async def on_text(ctx: Context) -> list[Reply]:
         reply_to=ctx.event.reply_to_message_id,
         media=ctx.event.media,
     )
+    if posted.message is not None:
+        await note_presence(ctx.tx, group, membership, ctx.services.clock.now())
     return _answer(ctx, group, posted)
 
 
@@ -129,7 +125,7 @@ def _answer(ctx: Context, group: Group, posted: Posted) -> list[Reply]:
     _ = ctx.t.gettext
     match posted.outcome:
         case Outcome.SENT:
-            return _crisis_help(ctx, posted.verdict, held=False)
+            return crisis_help(ctx, posted.verdict, held=False)
         case Outcome.CLOSED if posted.message is not None:
             text = (
                 _(
@@ -172,11 +168,11 @@ def _answer(ctx: Context, group: Group, posted: Posted) -> list[Reply]:
             ]
         case Outcome.BLOCKED if posted.message is not None and posted.verdict is not None:
             return [
-                *_crisis_help(ctx, posted.verdict, held=True),
+                *crisis_help(ctx, posted.verdict, held=True),
                 _blocked(ctx, posted.message.id, posted.verdict),
             ]
         case Outcome.HELD:
-            crisis = _crisis_help(ctx, posted.verdict, held=True)
+            crisis = crisis_help(ctx, posted.verdict, held=True)
             return crisis or [
                 Reply(
                     _(
@@ -341,7 +337,7 @@ async def on_edit(ctx: Context) -> list[Reply]:
     refused = await _relay(ctx).edit(group, membership, message, ctx.event.text, _source(ctx))
     if refused is None:
         return []
-    crisis = _crisis_help(ctx, refused, held=True)
+    crisis = crisis_help(ctx, refused, held=True)
     if crisis:
         return crisis
     if not any(f.category in BLOCK_REASONS for f in refused.findings):
@@ -446,6 +442,8 @@ async def on_room(ctx: Context) -> list[Reply]:
         screen=ctx.services.screen,
         alerts=_alerts(ctx),
     )
+    if posted.group is not None and posted.membership is not None:
+        await note_presence(ctx.tx, posted.group, posted.membership, ctx.services.clock.now())
     return _room_removal(ctx, posted)
 
 
@@ -457,7 +455,7 @@ def _room_removal(ctx: Context, posted: RoomPosted) -> list[Reply]:
     held = posted.outcome is not RoomOutcome.RECORDED
     help_now = [
         Reply(r.text, priority=r.priority, chat=ChatRef(event.transport, dm))
-        for r in _crisis_help(ctx, posted.verdict, held=held)
+        for r in crisis_help(ctx, posted.verdict, held=held)
         if dm is not None
     ]
     if posted.outcome not in ROOM_REMOVALS or posted.group is None:

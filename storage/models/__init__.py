@@ -2,6 +2,7 @@
 
 from storage.models.audit import AuditEvent
 from storage.models.base import Base
+from storage.models.followup import Attendance, CheckIn, Proposal, SessionFollowUp
 from storage.models.groups import (
     Group,
     GroupMode,
@@ -37,11 +38,14 @@ from storage.models.schedule import (
 from storage.models.staff_accounts import StaffCredential, StaffLink, StaffSession
 from storage.models.surveys import SurveyResponse
 from storage.models.transport import ProcessedEvent, TransportCursor
+from storage.models.web import WebEvent, WebEventKind, WebVisitor
 
 __all__ = [
     "CLOSED_STATUSES",
+    "Attendance",
     "AuditEvent",
     "Base",
+    "CheckIn",
     "ContactMessage",
     "Delivery",
     "Group",
@@ -65,6 +69,7 @@ __all__ = [
     "PrivateContact",
     "ProcessedEvent",
     "ProgrammeSnapshot",
+    "Proposal",
     "ReviewAlert",
     "ReviewItem",
     "ReviewReport",
@@ -74,10 +79,14 @@ __all__ = [
     "RoomBinding",
     "RoomPurpose",
     "ScheduledPost",
+    "SessionFollowUp",
     "SessionStatus",
     "StaffCredential",
     "StaffLink",
     "StaffSession",
     "SurveyResponse",
     "TransportCursor",
+    "WebEvent",
+    "WebEventKind",
+    "WebVisitor",
 ]

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -90,6 +91,10 @@ class Group(Base):
     finished_at: Mapped[datetime | None]
     # Per-group overrides of the moderation policy: {category: action | {severity: action}}.
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # One gentle private check-in after two missed sessions in a row.
+    checkins: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # After the last session: None (not decided), "open" (an open peer room), "closed".
+    after_programme: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -138,3 +143,5 @@ class Membership(Base):
     offer_expires_at: Mapped[datetime | None]
     joined_at: Mapped[datetime]
     left_at: Mapped[datetime | None]
+    # The member said they would like to help a future group as a peer supporter.
+    volunteered_at: Mapped[datetime | None]

@@ -20,6 +20,9 @@ class MessageState(enum.StrEnum):
     CLOSED = "closed"
     # The author chose to have it delivered when the group opens (`deliver_at`).
     DEFERRED = "deferred"
+    # Written to Piiri alone (a feedback comment, a proposal) and kept for a moderator because
+    # screening found something in it; never relayed to the group.
+    PRIVATE = "private"
 
 
 class Message(Base):

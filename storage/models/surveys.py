@@ -28,3 +28,5 @@ class SurveyResponse(Base):
     value: Mapped[int | None] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # A feedback answer whose one-line comment Piiri is waiting for, until this moment.
+    comment_wanted_until: Mapped[datetime | None]

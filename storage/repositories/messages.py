@@ -82,7 +82,12 @@ class MessageRepository:
         an alert: what was said leading up to it (any state, text or not)."""
         result = await self._session.execute(
             select(Message)
-            .where(Message.group_id == message.group_id, Message.id < message.id)
+            .where(
+                Message.group_id == message.group_id,
+                Message.id < message.id,
+                # Written to Piiri alone: never context for another member's alert.
+                Message.state != MessageState.PRIVATE,
+            )
             .order_by(Message.id.desc())
             .limit(limit)
         )

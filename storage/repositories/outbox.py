@@ -43,6 +43,7 @@ class NewSend:
     target_message_id: str | None = None
     reply_to_outbox_id: int | None = None
     reply_to_message_id: str | None = None
+    buttons: tuple[tuple[QueuedButton, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,9 @@ class OutboxRepository:
                 "transport": send.transport,
                 "chat_enc": self._cipher.encrypt(chat_namespace(send.transport), send.chat_id),
                 "text": send.text,
-                "buttons": [],
+                "buttons": [
+                    [{"label": b.label, "data": b.data} for b in row] for row in send.buttons
+                ],
                 "notice": send.notice,
                 "action": send.action,
                 "target_outbox_id": send.target_outbox_id,

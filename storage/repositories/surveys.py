@@ -49,6 +49,9 @@ class SurveyRepository:
         await self._session.flush()
         return row
 
+    async def get(self, response_id: int) -> SurveyResponse | None:
+        return await self._session.get(SurveyResponse, response_id)
+
     async def for_membership(self, membership_id: int) -> list[SurveyResponse]:
         result = await self._session.execute(
             select(SurveyResponse)
