@@ -1,8 +1,8 @@
 """Keeping the store small and private, and the waiting lists moving. Runs hourly from the
 scheduler's timer, and at start-up:
 
-- message text past its retention period is dropped, and all text of a group some days after
-  it finished;
+- message text past its retention period is dropped (the web chat's copies too), and all
+  text of a group some days after it finished;
 - old de-duplication marks, unfinished join flows and old wrong-code attempts are deleted;
 - waiting-list offers past their deadline lapse, and the seat is offered to the next person.
 """
@@ -18,6 +18,7 @@ from bot.logs import get_logger
 from groups import enrolment
 from groups.enrolment import Limits
 from storage.clock import Clock
+from storage.repositories.web import purge_web_texts
 from storage.store import Store
 
 log = get_logger(__name__)
@@ -61,6 +62,7 @@ class Housekeeping:
             purged = await tx.messages.purge_text(now - self._retention.message_text)
             purged += await tx.messages.purge_finished_groups(now - self._retention.finished_groups)
             purged += await tx.messages.purge_blocked(now - BLOCKED_TEXT_KEPT)
+            purged += await purge_web_texts(tx.session, now - self._retention.message_text)
             pruned = await tx.inbound.prune_processed(now - self._retention.processed_events)
             drafts = await tx.joining.purge_expired()
             await tx.joining.prune_failures(now - timedelta(days=1))

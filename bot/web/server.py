@@ -97,9 +97,11 @@ class WebServer:
     async def start(self) -> None:
         settings = self.deps.settings.web
         # No access log: an address like /j/<code> carries an invite code.
-        runner = web.AppRunner(self.application(), access_log=None, handle_signals=False)
+        runner = web.AppRunner(
+            self.application(), access_log=None, handle_signals=False, shutdown_timeout=2.0
+        )
         await runner.setup()
-        site = web.TCPSite(runner, settings.host, settings.port, shutdown_timeout=2.0)
+        site = web.TCPSite(runner, settings.host, settings.port)
         try:
             await site.start()
         except OSError:

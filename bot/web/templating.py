@@ -8,7 +8,8 @@ in `{name}` form, as everywhere in Piiri) or `{% trans %}`; `make messages` extr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ LANGUAGE: web.RequestKey[str] = web.RequestKey("piiri_language", str)
 CATALOGUES = web.AppKey("piiri_catalogues", Catalogues)
 DEFAULT_LANGUAGE = web.AppKey("piiri_default_language", str)
 LOADERS = web.AppKey("piiri_template_loaders", list)
+
+# The request being handled, for the templates' `_()`: each request runs in its own task.
+_REQUEST: ContextVar[web.Request] = ContextVar("piiri_request")
 
 
 def accepted_languages(header: str) -> list[str]:
@@ -64,23 +68,31 @@ def translator(request: web.Request) -> Translator:
     return request.app[CATALOGUES].translator(request_language(request))
 
 
-async def _i18n_context(request: web.Request) -> dict[str, Any]:
-    t = translator(request)
+def _current() -> Translator:
+    return translator(_REQUEST.get())
 
-    def gettext(message: str, /, **params: object) -> str:
-        return t.gettext(message, **params)
 
-    def ngettext(singular: str, plural: str, n: int, /, **params: object) -> str:
-        return t.ngettext(singular, plural, n, **params)
+def _gettext(message: str, /, **params: object) -> str:
+    return _current().gettext(message, **params)
 
-    return {
-        "lang": t.language,
-        "_": gettext,
-        "gettext": gettext,
-        "ngettext": ngettext,
-        "language_names": LANGUAGE_NAMES,
-        "static": lambda name: STATIC_PREFIX + name,
-    }
+
+def _ngettext(singular: str, plural: str, n: int, /, **params: object) -> str:
+    return _current().ngettext(singular, plural, n, **params)
+
+
+def _page_language() -> str:
+    return _current().language
+
+
+@web.middleware
+async def remember_request(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    token = _REQUEST.set(request)
+    try:
+        return await handler(request)
+    finally:
+        _REQUEST.reset(token)
 
 
 def setup_templates(app: web.Application, catalogues: Catalogues, default_language: str) -> None:
@@ -95,11 +107,21 @@ def setup_templates(app: web.Application, catalogues: Catalogues, default_langua
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
-        context_processors=[_i18n_context],
         default_helpers=False,
     )
-    # `{% trans %}` blocks find the request's gettext in the context; these are the fallback.
-    environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    # `_()`, `gettext()` and `{% trans %}` speak the language of the request being rendered.
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        _gettext, _ngettext, newstyle=False
+    )
+    environment.globals.update(
+        {
+            "_": _gettext,
+            "page_language": _page_language,
+            "language_names": LANGUAGE_NAMES,
+            "static": lambda name: STATIC_PREFIX + name,
+        }
+    )
+    app.middlewares.append(remember_request)
     app.router.add_static(STATIC_PREFIX, STATIC, name="static")
 
 

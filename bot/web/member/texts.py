@@ -1,0 +1,36 @@
+"""The words the chat page's script shows, in the page's language."""
+
+from __future__ import annotations
+
+from bot.i18n import N_, Translator
+
+PAGE_TEXTS = {
+    "connecting": N_("Connecting…"),
+    "online": N_("Connected"),
+    "offline": N_("Connection lost. Trying again…"),
+    "reply": N_("Reply"),
+    "edit": N_("Edit"),
+    "delete": N_("Delete"),
+    "cancel": N_("Cancel"),
+    "replying": N_("Replying to:"),
+    "editing": N_("Editing your message"),
+    "you": N_("You"),
+    "edited": N_("(edited)"),
+    "deleted": N_("(message deleted)"),
+    "purged": N_("(the text has been deleted after the keeping period)"),
+    "confirm_delete": N_("Delete this message for everyone?"),
+    "download": N_("Download the file"),
+    "state_sending": N_("Sending…"),
+    "state_sent": N_("Sent"),
+    "state_held": N_("Waiting for a moderator before it goes to the group"),
+    "state_blocked": N_("Not sent to the group; see why below"),
+    "state_removed": N_("Removed"),
+    "state_closed": N_("Not sent: the group is closed"),
+    "state_deferred": N_("Will be sent when the group opens"),
+    "state_refused": N_("Not sent: you are writing very fast. Wait a moment and try again."),
+    "new_message": N_("New message:"),
+}
+
+
+def page_texts(t: Translator) -> dict[str, str]:
+    return {key: t.gettext(text) for key, text in PAGE_TEXTS.items()}
