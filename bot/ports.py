@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 
@@ -116,6 +117,13 @@ class SendError(Exception):
         self.retry_after = retry_after
 
 
+class MissingRights(SendError):
+    """The platform refused because the bot lacks a right in that room (an admin can give it)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, permanent=True)
+
+
 InboundSink = Callable[[Inbound], Awaitable[None]]
 
 
@@ -160,6 +168,19 @@ class Paced(Protocol):
     def wait_before(self, chat: ChatRef) -> float:
         """Seconds until `chat` may receive its next message; 0 when it may now."""
         ...
+
+
+@runtime_checkable
+class Restricting(Protocol):
+    """A transport that can stop one person posting in a group room for a while (a mute in
+    room mode), and let them again. Both raise `SendError`; `MissingRights` when the bot may
+    not restrict people there."""
+
+    name: str
+
+    async def restrict(self, room: ChatRef, user: UserRef, until: datetime) -> None: ...
+
+    async def unrestrict(self, room: ChatRef, user: UserRef) -> None: ...
 
 
 @dataclass(slots=True)

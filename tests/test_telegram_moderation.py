@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.room_rights import MISSING_RIGHTS, RoomRights
 from groups.planning import NewGroup, create_group
 from groups.staff import PlatformRef, StaffRole, add_staff, bind_rooms
@@ -13,16 +15,20 @@ from storage.models import GroupMode, ReviewStatus, RoomPurpose
 from tests.joining import joinable_group
 from tests.programmes import make_programme, weekly
 from tests.telegram_api.harness import NAME, TelegramHarness
-from tests.telegram_api.world import Chat
+from tests.telegram_api.world import CannotPost, Chat
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 CRISIS = "mä haluun kuolla tänä yönä, en jaksa enää"
 
 
-async def _room_group(h: TelegramHarness, *, bot_can_delete: bool = True) -> tuple[Chat, Chat]:
+async def _room_group(
+    h: TelegramHarness, *, bot_can_delete: bool = True, bot_can_restrict: bool = True
+) -> tuple[Chat, Chat]:
     """A room-mode group in a Telegram supergroup, and its facilitators' group."""
     h.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=UTC))
-    room = h.world.group("Vanhempien piiri", bot_can_delete=bot_can_delete)
+    room = h.world.group(
+        "Vanhempien piiri", bot_can_delete=bot_can_delete, bot_can_restrict=bot_can_restrict
+    )
     staff = h.world.group("Ohjaajat")
     async with h.app.store.transaction() as tx:
         group = await create_group(
@@ -133,3 +139,62 @@ async def test_a_crisis_reaches_the_moderators_group_and_a_tap_stops_the_alerts(
     await h.settle()
     assert len(h.world.room(moderators)) == alerts_then, "no alert after the acknowledgement"
     assert h.world.answered, "the moderator's tap was answered"
+
+
+async def _mute_after_a_phone_number(h: TelegramHarness, room: Chat, length: str) -> list[str]:
+    """Aino posts a phone number in the room; the facilitator mutes her from the queue."""
+    await h.says("Aino", "/start")
+    h.world.say("Aino", "Soittakaa mulle 040 123 4567", chat=room)
+    await h.settle()
+    async with h.app.store.transaction() as tx:
+        [group] = await tx.groups.list_all()
+        [item] = await tx.reviews.queue([group.id])
+    return await h.says("Sanna", f"/hiljenna {item.id} {length}")
+
+
+async def test_a_mute_in_room_mode_stops_the_member_posting_until_it_ends(
+    telegram: TelegramHarness,
+) -> None:
+    h = telegram
+    room, _staff = await _room_group(h)
+    (done,) = await _mute_after_a_phone_number(h, room, "30m")
+    assert (
+        done.startswith(
+            h.app.catalogues.translator("fi")
+            .gettext("{name} is muted until {until}.")
+            .split("{")[0]
+        )
+        or "{" in done
+    )
+    with pytest.raises(CannotPost):
+        h.world.say("Aino", "Miksi en voi kirjoittaa?", chat=room)
+    [restricted] = h.server.sent("restrictChatMember")
+    assert restricted["permissions"]["can_send_messages"] is False
+    assert restricted["until_date"] == int((h.clock.now() + timedelta(minutes=30)).timestamp())
+    h.clock.advance(timedelta(minutes=20))
+    await h.settle()
+    with pytest.raises(CannotPost):
+        h.world.say("Aino", "Vieläkö?", chat=room)
+    h.clock.advance(timedelta(minutes=11))
+    await h.settle()
+    back = h.world.say("Aino", "Anteeksi äskeinen", chat=room)
+    await h.settle()
+    assert not back.deleted, "she can post again once the mute is over"
+    assert len(h.server.sent("restrictChatMember")) == 2, "restricted once, let go once"
+    async with h.app.store.transaction() as tx:
+        [group] = await tx.groups.list_all()
+        assert all(m.muted_until is None for m in await tx.memberships.for_group(group.id))
+
+
+async def test_without_the_right_to_restrict_the_facilitators_are_told_once(
+    telegram: TelegramHarness,
+) -> None:
+    h = telegram
+    room, staff = await _room_group(h, bot_can_restrict=False)
+    await _mute_after_a_phone_number(h, room, "2h")
+    await h.settle()
+    await h.app.scheduler.tick()
+    await h.settle()
+    told = [m.text or "" for m in h.world.room(staff) if "rajoittaa" in (m.text or "")]
+    assert len(told) == 1, [m.text for m in h.world.room(staff)]
+    assert len(h.server.sent("restrictChatMember")) == 1, "a refusal is not retried"

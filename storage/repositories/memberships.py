@@ -225,6 +225,13 @@ class MembershipRepository:
         )
         return list((await self._session.execute(query)).scalars())
 
+    async def muted(self) -> list[Membership]:
+        """Memberships with a mute set (running or run out, until cleared)."""
+        result = await self._session.execute(
+            select(Membership).where(Membership.muted_until.is_not(None)).order_by(Membership.id)
+        )
+        return list(result.scalars())
+
     async def set_language(self, membership: Membership, language: str | None) -> None:
         membership.language = language
         await self._session.flush()

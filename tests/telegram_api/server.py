@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, web
-from telegram import BotCommand, BotCommandScope, ChatMember
+from telegram import BotCommand, BotCommandScope, ChatMember, ChatPermissions
 
 from tests.telegram_api.world import JSON, ApiError, World, checked
 
@@ -28,8 +28,9 @@ JSON_FIELDS = {
     "allowed_updates",
     "link_preview_options",
     "entities",
+    "permissions",
 }
-INT_FIELDS = {"message_id", "offset", "limit", "timeout", "user_id"}
+INT_FIELDS = {"message_id", "offset", "limit", "timeout", "user_id", "until_date"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ class BotApiStandIn:
             "deleteMyCommands": self._delete_my_commands,
             "getChatMember": self._get_chat_member,
             "getChatAdministrators": self._get_chat_administrators,
+            "restrictChatMember": self._restrict_chat_member,
         }
 
     # --- running ----------------------------------------------------------------------------
@@ -311,6 +313,13 @@ class BotApiStandIn:
         if person.id not in chat.admins:
             return checked(ChatMember, {"status": "member", "user": person.api()})
         return checked(ChatMember, _admin(person.api(), can_delete=True))
+
+    async def _restrict_chat_member(self, params: JSON, files: dict[str, bytes]) -> bool:
+        permissions = checked(ChatPermissions, params["permissions"])
+        self.world.restrict(
+            params["chat_id"], int(params["user_id"]), permissions, params.get("until_date")
+        )
+        return True
 
     async def _get_chat_administrators(self, params: JSON, files: dict[str, bytes]) -> list[JSON]:
         chat = self.world.chat(params["chat_id"])

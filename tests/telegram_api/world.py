@@ -24,6 +24,10 @@ BOT_USERNAME = "PiiriTestBot"
 EPOCH = 1_790_000_000  # message dates: any fixed time will do
 
 
+class CannotPost(Exception):
+    """Telegram's app would not let this person write here (they are restricted)."""
+
+
 class ApiError(Exception):
     """A Bot API refusal: its HTTP code and Telegram's description."""
 
@@ -96,7 +100,11 @@ class Chat:
     first_name: str | None = None
     # Whether the bot is an admin allowed to delete others' messages here.
     bot_can_delete: bool = True
+    # …and to restrict members (Telegram's "ban users" right).
+    bot_can_restrict: bool = True
     admins: set[int] = field(default_factory=set)
+    # People restricted here: their permissions, and until when (a Unix time; 0 for ever).
+    restricted: dict[int, tuple[JSON, int]] = field(default_factory=dict)
 
     def api(self) -> JSON:
         data: JSON = {"id": self.id, "type": self.type}
@@ -178,9 +186,17 @@ class World:
             self.chats[person.id] = Chat(person.id, "private", first_name=name)
         return self.people[name]
 
-    def group(self, title: str, *, bot_can_delete: bool = True) -> Chat:
+    def group(
+        self, title: str, *, bot_can_delete: bool = True, bot_can_restrict: bool = True
+    ) -> Chat:
         chat_id = -1_001_000_000_000 - next(self._group_ids)
-        chat = Chat(chat_id, "supergroup", title=title, bot_can_delete=bot_can_delete)
+        chat = Chat(
+            chat_id,
+            "supergroup",
+            title=title,
+            bot_can_delete=bot_can_delete,
+            bot_can_restrict=bot_can_restrict,
+        )
         self.chats[chat_id] = chat
         return chat
 
@@ -265,6 +281,9 @@ class World:
         """`name` writes `text`: to the bot privately, or in `chat`."""
         person = self.person(name)
         where = chat or self.chats[person.id]
+        permissions, _until = where.restricted.get(person.id, ({}, 0))
+        if permissions.get("can_send_messages") is False:
+            raise CannotPost(f"{name} may not write in {where.title}")
         posted = self._post(
             where,
             person.id,
@@ -379,6 +398,22 @@ class World:
         posted.text = text
         posted.buttons = buttons or []  # an edit without a keyboard removes it, as in Telegram
         return self.message_json(posted)
+
+    def restrict(
+        self, chat_id: int | str, user_id: int, permissions: JSON, until: int | None
+    ) -> None:
+        """restrictChatMember: every permission true lifts the restriction."""
+        chat = self.chat(chat_id)
+        if chat.is_private:
+            raise ApiError(400, "Bad Request: method is available only for supergroups")
+        if not chat.bot_can_restrict:
+            raise ApiError(400, "Bad Request: not enough rights to restrict/unrestrict chat member")
+        if not any(person.id == user_id for person in self.people.values()):
+            raise ApiError(400, "Bad Request: user not found")
+        if all(permissions.values()):
+            chat.restricted.pop(user_id, None)
+        else:
+            chat.restricted[user_id] = (permissions, until or 0)
 
     def bot_deletes(self, chat_id: int | str, message_id: int) -> bool:
         chat = self.chat(chat_id)

@@ -24,6 +24,8 @@ from bot.ports import SendError
 
 # The reason a refused deletion carries; the room-rights path tells the facilitators.
 NO_RIGHTS = "not enough rights to delete messages"
+# A refused restriction (a mute in room mode) for the same reason.
+NO_RESTRICT_RIGHTS = "not enough rights to restrict members"
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -60,6 +62,7 @@ def _bad_request_reason(error: BadRequest) -> str:
     for words, reason in (
         ("chat not found", "chat not found"),
         ("can't be deleted", NO_RIGHTS),
+        ("rights to restrict", NO_RESTRICT_RIGHTS),
         ("not enough rights", NO_RIGHTS),
         ("message to edit not found", "message not found"),
         ("message to delete not found", "message not found"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from telegram import (
@@ -17,6 +18,7 @@ from telegram import (
     BotCommandScopeChat,
     ChatMemberAdministrator,
     ChatMemberOwner,
+    ChatPermissions,
     InlineKeyboardMarkup,
     InputFile,
     Message,
@@ -33,11 +35,13 @@ from bot.ports import (
     ChatRef,
     CursorStore,
     InboundSink,
+    MissingRights,
     Outbound,
     SendError,
     SentMessage,
+    UserRef,
 )
-from bot.transports.telegram.errors import already_done, to_send_error
+from bot.transports.telegram.errors import NO_RESTRICT_RIGHTS, already_done, to_send_error
 from bot.transports.telegram.messages import (
     CAPTION_LIMIT,
     ButtonDataTooLong,
@@ -290,6 +294,31 @@ class TelegramTransport:
         if isinstance(member, ChatMemberOwner):
             return True
         return isinstance(member, ChatMemberAdministrator) and member.can_delete_messages
+
+    async def restrict(self, room: ChatRef, user: UserRef, until: datetime) -> None:
+        """`user` may not post in the group `room` until `until` (Telegram lifts it then)."""
+        await self._restrict(room, user, ChatPermissions.no_permissions(), until)
+
+    async def unrestrict(self, room: ChatRef, user: UserRef) -> None:
+        """Lift a restriction: every permission true gives back the group's defaults."""
+        await self._restrict(room, user, ChatPermissions.all_permissions(), None)
+
+    async def _restrict(
+        self, room: ChatRef, user: UserRef, permissions: ChatPermissions, until: datetime | None
+    ) -> None:
+        try:
+            await self._bot.restrict_chat_member(
+                telegram_chat_id(room),
+                telegram_chat_id(ChatRef(self.name, user.user_id)),
+                permissions,
+                until_date=until,
+                use_independent_chat_permissions=True,
+            )
+        except TelegramError as exc:
+            error = to_send_error(exc)
+            if error.reason == NO_RESTRICT_RIGHTS:
+                raise MissingRights(error.reason) from exc
+            raise error from exc
 
     async def delete(self, sent: SentMessage) -> None:
         try:
