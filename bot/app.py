@@ -33,6 +33,7 @@ from bot.commands import members as members_commands
 from bot.commands import membership as membership_commands
 from bot.commands import newgroup as newgroup_commands
 from bot.commands import privacy as privacy_commands
+from bot.commands import self_assessment as self_assessment_commands
 from bot.config import Settings
 from bot.deferred import DeferredMessages
 from bot.dispatcher import Dispatcher
@@ -52,6 +53,7 @@ from bot.web.ratelimit import RateLimits
 from bot.web.server import WebDeps, WebServer
 from groups.enrolment import Limits
 from groups.firing import Grace, ProgrammeCache, PromptFirer
+from groups.followups import FollowUps
 from groups.programme_library import ProgrammeLibrary
 from groups.pseudonyms import WordLists
 from storage.clock import Clock, SystemClock
@@ -126,7 +128,8 @@ class App:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await self.start()
+        if not self._started:
+            await self.start()
         try:
             await stop.wait()
             log.info("service.stopping")
@@ -165,6 +168,7 @@ def build_app(
             give_up_after=timedelta(hours=settings.outbound.give_up_after_hours),
         ),
         on_refused=RoomRights(store, clock, catalogues).refused,
+        lease=timedelta(seconds=settings.outbound.lease_seconds),
     )
     snapshots = ProgrammeCache()
     firer = PromptFirer(
@@ -176,6 +180,7 @@ def build_app(
             in_session=timedelta(minutes=settings.schedule.in_session_grace_minutes),
             reminder=timedelta(hours=settings.schedule.reminder_grace_hours),
         ),
+        lease=timedelta(seconds=settings.schedule.lease_seconds),
     )
     limits = Limits(
         flow=timedelta(minutes=settings.joining.flow_minutes),
@@ -210,6 +215,7 @@ def build_app(
         private_contact,
         newgroup_commands,
         feedback_commands,
+        self_assessment_commands,
     )
     router = CommandRouter(
         [command for module in modules for command in module.COMMANDS],
@@ -225,6 +231,7 @@ def build_app(
         due_work=(
             DeferredMessages(store, clock, catalogues),
             Escalations(store, clock, catalogues, moderation.escalation),
+            FollowUps(store, clock, catalogues.translator, snapshots),
             *(
                 StaffMenus(
                     store, clock, transport, router, catalogues, settings.i18n.default_language

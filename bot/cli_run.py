@@ -1,4 +1,6 @@
-"""`piiri run`: the service on the configured chat platforms, until SIGINT or SIGTERM."""
+"""`piiri run`: the service on the configured chat platforms and the web, until SIGINT or
+SIGTERM. With no platform configured it is Piiri's embedded default: the SQLite store, made or
+brought up to date here, and the web chat and dashboard on [web] host:port."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from bot.transports.telegram import (
 )
 from storage.crypto import IdentityCipher
 from storage.engine import create_engine
-from storage.migrate import current_revision, head_revision
+from storage.migrate import current_revision, head_revision, upgrade
 
 log = get_logger(__name__)
 
@@ -37,12 +39,13 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 async def run(settings: Settings) -> int:
     platforms = settings.telegram.enabled or settings.matrix.enabled
+    web = settings.web.serves(platforms)
     key = load_secret_key(os.environ, data_dir=settings.data.dir, allow_local_file=not platforms)
-    if not platforms:
+    if not platforms and not web:
         _say(
-            "no chat platform is configured ([telegram] token or [matrix] homeserver and "
-            "access_token), and this version has no web chat yet. To try Piiri on this "
-            "machine, run `piiri demo`."
+            "nothing to serve: no chat platform is configured ([telegram] token or [matrix] "
+            "homeserver and access_token) and the web chat is off ([web] enabled = false). "
+            "To try Piiri on this machine, run `piiri demo`."
         )
         return EXIT_USAGE
     if (
@@ -53,14 +56,26 @@ async def run(settings: Settings) -> int:
         _say(problem)
         return EXIT_USAGE
     if not await _schema_is_current(settings):
-        _say("the database schema is not up to date: run `piiri db upgrade` first.")
-        return EXIT_USAGE
+        if platforms or not settings.database.url.startswith("sqlite"):
+            _say("the database schema is not up to date: run `piiri db upgrade` first.")
+            return EXIT_USAGE
+        await _upgrade(settings)  # the embedded default keeps its own SQLite file current
+    app: App | None = None
     try:
         app = await prepare(settings, key.cipher)
-        await app.run_until_signal()
+        # The first start (bot/first_start.py) adds its sample group and admin link here.
+        await app.start()
     except (TransportStartError, MatrixStartError) as exc:
         _say(str(exc))
         return EXIT_ERROR
+    except OSError as exc:
+        _say(f"cannot serve the web on {settings.web.host}:{settings.web.port}: {exc.strerror}")
+        if app is not None:
+            await app.stop()
+        return EXIT_ERROR
+    if app.web is not None:
+        _say(f"the web chat is at {settings.web.base_url()} (stop with Ctrl+C)")
+    await app.run_until_signal()
     return EXIT_OK
 
 
@@ -100,6 +115,14 @@ async def prepare(settings: Settings, cipher: IdentityCipher) -> App:
     if matrix is not None:
         await rights.check_rooms(matrix.name, matrix.can_remove_messages)
     return app
+
+
+async def _upgrade(settings: Settings) -> None:
+    engine = create_engine(settings.database.url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
 
 
 async def _schema_is_current(settings: Settings) -> bool:

@@ -111,8 +111,9 @@ def test_run_with_a_platform_and_no_key_refuses_and_says_how_to_make_one(
 
 
 def test_run_on_embedded_defaults_makes_a_private_local_key_once(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("PIIRI_WEB_ENABLED", "false")  # nothing to serve: refused at once
     assert main(["run"]) == 2
     assert "piiri demo" in capsys.readouterr().err
     key_file = tmp_path / "piiri-data" / "secret.key"
