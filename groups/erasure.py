@@ -2,9 +2,10 @@
 
 Erasing keeps counts and the audit trail working but leaves no identity: the person row stays
 as a tombstone with its platform id and chats gone; pseudonyms and texts are removed; their
-memberships are closed; every copy of their messages that others received becomes a short
-note; queued sends to them are deleted. The audit trail refers to people by internal id only,
-so it needs no change (it cannot be changed: it is append-only).
+memberships are closed; their feedback and self-assessment answers are deleted; every copy of
+their messages that others received becomes a short note; queued sends to them are deleted.
+The audit trail refers to people by internal id only, so it needs no change (it cannot be
+changed: it is append-only).
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ async def _membership(tx: Transaction, m: Membership, group: Group | None) -> di
             }
             for message in await tx.messages.for_membership(m.id)
         ],
-        "feedback": [
+        # Feedback and self-assessment answers (`survey` says which); a skipped item has no value.
+        "answers": [
             {
                 "survey": answer.survey_key,
                 "item": answer.item_key,
@@ -102,7 +104,7 @@ async def erase(tx: Transaction, person: Person, texts_for: TextsFor, now: datet
         for message in await tx.messages.for_membership(membership.id):
             await _withdraw_copies(tx, group, message, texts_for)
             await tx.messages.erase(message, now)
-        await tx.surveys.erase_comments(membership.id)
+        await tx.surveys.delete_for_membership(membership.id)
         await tx.memberships.erase(membership)
     await tx.joining.discard(person.id)
     await tx.joining.forget_failures(person.id)

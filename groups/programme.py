@@ -12,7 +12,10 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from groups.questionnaire import Questionnaire
 
 PLACEHOLDERS = frozenset({"group", "number", "count", "title", "date", "time", "minutes"})
 FALLBACK_LANGUAGE = "fi"
@@ -117,6 +120,7 @@ class Programme:
     sessions: tuple[SessionPlan, ...]
     # The validated document it was read from: what a group's snapshot stores.
     content: Mapping[str, Any]
+    questionnaire: Questionnaire | None = None
 
     def session(self, number: int) -> SessionPlan | None:
         if 1 <= number <= len(self.sessions):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from groups import questionnaire_file
 from groups.programme import (
     PLACEHOLDERS,
     Programme,
@@ -45,6 +46,7 @@ TOP_LEVEL = {
     "description",
     "audience",
     "sessions",
+    "questionnaire",
 }
 SESSION_KEYS = {"title", "aim", "prompts"}
 PROMPT_KEYS = {"at", "kind", "text"}
@@ -144,6 +146,11 @@ class _Checker:
         description = self.text(doc, ("description",))
         audience = self.text(doc, ("audience",))
         sessions = self.sessions(doc.get("sessions"), minutes or 90)
+        questionnaire = (
+            questionnaire_file.check(self, doc["questionnaire"], len(sessions))
+            if "questionnaire" in doc
+            else None
+        )
         if (
             self.problems
             or key is None
@@ -165,6 +172,7 @@ class _Checker:
             age_max=age_max,
             sessions=tuple(sessions),
             content=dict(doc),
+            questionnaire=questionnaire,
         )
 
     def sessions(self, value: object, minutes: int) -> list[SessionPlan]:

@@ -8,16 +8,21 @@ from zoneinfo import ZoneInfo
 from storage.models import GroupSession
 from tests.harness import Harness
 from tests.joining import join, joinable_group
+from tests.programmes import make_programme
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 async def joined_group(
-    h: Harness, people: tuple[str, ...] = ("aino", "bo", "chris")
+    h: Harness,
+    people: tuple[str, ...] = ("aino", "bo", "chris"),
+    *,
+    questionnaire: bool = False,
 ) -> tuple[int, dict[str, str]]:
     """An enrolling nine-session group from 12 January 2027, with these members joined."""
     h.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=HELSINKI))
-    group = await joinable_group(h.app, h.transport, date(2027, 1, 12))
+    programme = make_programme(questionnaire=questionnaire)
+    group = await joinable_group(h.app, h.transport, date(2027, 1, 12), programme=programme)
     names = {person: await join(h, person, group.code) for person in people}
     return group.id, names
 

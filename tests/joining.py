@@ -12,6 +12,7 @@ from bot.ports import ChatRef
 from bot.transports.memory import MemoryTransport, Received
 from groups.invites import create_invite
 from groups.planning import NewGroup, create_group
+from groups.programme import Programme
 from groups.staff import PlatformRef, StaffRole, add_staff, bind_rooms
 from storage.models import RoomPurpose
 from tests.harness import Harness
@@ -46,13 +47,16 @@ async def joinable_group(
     staff_room: bool = True,
     facilitator: str = "ohjaaja",
     staff_room_id: str = STAFF_ROOM,
+    programme: Programme | None = None,
 ) -> OpenGroup:
     """An enrolling nine-session group with a facilitator (`facilitator`, the platform's id
     for them) and an invite code; with `staff_room`, the facilitators' room `staff_room_id`."""
     async with app.store.transaction() as tx:
         group = await create_group(
             tx,
-            NewGroup(name="Iltapiiri", programme=make_programme(), series=weekly(first)),
+            NewGroup(
+                name="Iltapiiri", programme=programme or make_programme(), series=weekly(first)
+            ),
             now=app.clock.now(),
             actor_person_id=None,
             via="test",

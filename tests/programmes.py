@@ -19,7 +19,37 @@ PROMPTS = (
 )
 
 
-def programme_source(sessions: int = 9, key: str = "testi", minutes: int = 90) -> str:
+QUESTIONNAIRE = """
+[questionnaire]
+key = "vointi"
+asked = [1, 9]
+intro = { fi = "Lyhyt kysely.", en = "A short check." }
+
+[[questionnaire.scale]]
+value = 1
+label = { fi = "Ei", en = "No" }
+
+[[questionnaire.scale]]
+value = 2
+label = { fi = "Vähän", en = "A little" }
+
+[[questionnaire.scale]]
+value = 3
+label = { fi = "Paljon", en = "A lot" }
+
+[[questionnaire.items]]
+key = "wellbeing"
+text = { fi = "Voin hyvin.", en = "I feel well." }
+
+[[questionnaire.items]]
+key = "belonging"
+text = { fi = "Kuulun joukkoon.", en = "I belong." }
+"""
+
+
+def programme_source(
+    sessions: int = 9, key: str = "testi", minutes: int = 90, *, questionnaire: bool = False
+) -> str:
     lines = [
         f'key = "{key}"',
         'version = "1"',
@@ -44,11 +74,11 @@ def programme_source(sessions: int = 9, key: str = "testi", minutes: int = 90) -
                 f'text.fi = "{kind} {number}/{{count}} ({at}) klo {{time}}: {{title}}"',
                 f'text.en = "{kind} {number}/{{count}} ({at}) at {{time}}: {{title}}"',
             ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + (QUESTIONNAIRE if questionnaire else "")
 
 
-def make_programme(sessions: int = 9) -> Programme:
-    return parse_programme(programme_source(sessions), "testi.toml")
+def make_programme(sessions: int = 9, *, questionnaire: bool = False) -> Programme:
+    return parse_programme(programme_source(sessions, questionnaire=questionnaire), "testi.toml")
 
 
 def weekly(first: date, at: time = time(18, 0), zone: str = "Europe/Helsinki") -> Series:

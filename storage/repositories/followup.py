@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +27,7 @@ from storage.models import (
 from storage.repositories._unique import insert_if_absent
 
 HELD_SESSIONS = (SessionStatus.SCHEDULED, SessionStatus.DONE)
-LIVE_GROUPS = (GroupStatus.RUNNING, GroupStatus.PAUSED, GroupStatus.FINISHED)
+LIVE_GROUPS = (GroupStatus.ENROLLING, GroupStatus.RUNNING, GroupStatus.FINISHED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,22 +114,19 @@ class FollowUpRepository:
         )
         return list(result.scalars())
 
-    async def next_moment(self, now: datetime) -> datetime | None:
-        """The next start or end of a held session of a live group after `now`."""
-        moments = []
-        for column in (GroupSession.starts_at, GroupSession.ends_at):
-            result = await self._session.execute(
-                select(func.min(column))
-                .join(Group, Group.id == GroupSession.group_id)
-                .where(
-                    GroupSession.status.in_(HELD_SESSIONS),
-                    Group.status.in_((*LIVE_GROUPS, GroupStatus.ENROLLING)),
-                    column > now,
-                )
-            )
-            found = result.scalar_one_or_none()
-            if found is not None:
-                moments.append(found)
+    async def next_moment(self, now: datetime, after_end: timedelta) -> datetime | None:
+        """The next start, end, or end plus `after_end`, of a held session of a live group."""
+        live = (
+            select(func.min(GroupSession.starts_at), func.min(GroupSession.ends_at))
+            .join(Group, Group.id == GroupSession.group_id)
+            .where(GroupSession.status.in_(HELD_SESSIONS), Group.status.in_(LIVE_GROUPS))
+        )
+        starts, _ = (await self._session.execute(live.where(GroupSession.starts_at > now))).one()
+        _, ends = (await self._session.execute(live.where(GroupSession.ends_at > now))).one()
+        _, ended = (
+            await self._session.execute(live.where(GroupSession.ends_at > now - after_end))
+        ).one()
+        moments = [m for m in (starts, ends, ended + after_end if ended else None) if m]
         return min(moments) if moments else None
 
     # --- check-ins ----------------------------------------------------------------------------
