@@ -66,6 +66,7 @@ class WebService:
         )
         self.memory = MemoryTransport()
         self.app = self._build()
+        self._used = False
 
     def _build(self) -> App:
         return build_app(self.settings, self.cipher, [self.memory], clock=SystemClock())
@@ -78,6 +79,10 @@ class WebService:
         return self.base_url + path
 
     async def start(self) -> None:
+        """Starts the service; after a `stop()`, a new one on the same store and port."""
+        if self._used:
+            self.app = self._build()
+        self._used = True
         await self.app.start()
 
     async def stop(self) -> None:
@@ -85,7 +90,6 @@ class WebService:
 
     async def restart(self) -> None:
         await self.stop()
-        self.app = self._build()
         await self.start()
 
     async def open_group(self, **options: Any) -> OpenGroup:

@@ -143,6 +143,7 @@
         const button = document.createElement("button");
         button.type = "button";
         button.textContent = b.label;
+        button.dataset.action = b.data;
         button.addEventListener("click", () => {
           box.querySelectorAll("button").forEach((x) => { x.disabled = true; });
           send({ type: "button", id: newId(), data: b.data });
