@@ -1,4 +1,5 @@
-"""`piiri group rules GROUP …`: a group's seats, ages, opening hours and media rule."""
+"""`piiri group rules GROUP …`: a group's seats, ages, opening hours, media rule and
+check-ins."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ def add_parser(actions: Any, common: argparse.ArgumentParser) -> None:
         "--open-extra-hours", type=int, metavar="N", help="with --open sessions: hours after"
     )
     rules.add_argument("--media", choices=MEDIA_POLICIES, help="off: text only; review: held")
+    rules.add_argument(
+        "--checkins",
+        choices=("on", "off"),
+        help="a private check-in after two missed sessions in a row (default on)",
+    )
 
 
 def _rules(args: argparse.Namespace) -> GroupRules:
@@ -40,6 +46,8 @@ def _rules(args: argparse.Namespace) -> GroupRules:
         given["open_extra_hours"] = args.open_extra_hours
     if args.media is not None:
         given["media_policy"] = args.media
+    if args.checkins is not None:
+        given["checkins"] = args.checkins == "on"
     return GroupRules(**given)
 
 
@@ -60,6 +68,7 @@ async def run(tx: Transaction, group: Group, args: argparse.Namespace) -> int:
     extra = f" + {group.open_extra_hours} h" if group.open_policy == "sessions" else ""
     print(
         f"group {group.id}: capacity {shown}, ages {ages}, open {group.open_policy}{extra}, "
-        f"media {group.media_policy}" + ("" if changed else " (no change)")
+        f"media {group.media_policy}, check-ins {'on' if group.checkins else 'off'}"
+        + ("" if changed else " (no change)")
     )
     return EXIT_OK

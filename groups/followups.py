@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from groups.attendance import AFTER_END
+from groups.checkins import send_checkins
 from groups.firing import ProgrammeCache
 from groups.programme import Programme
 from groups.self_assessment import ask_all
@@ -24,7 +25,8 @@ log = get_logger(__name__)
 
 # A follow-up more than this late (Piiri was down) is not done at all.
 LOOKBACK = timedelta(days=1)
-AfterSession = Callable[[Transaction, Group, Programme, GroupSession], Awaitable[None]]
+AfterSession = Callable[[Transaction, TextsFor, Group, Programme, GroupSession], Awaitable[object]]
+AFTER_SESSION: tuple[AfterSession, ...] = (send_checkins,)
 
 
 class FollowUps:
@@ -35,7 +37,7 @@ class FollowUps:
         texts_for: TextsFor,
         programmes: ProgrammeCache,
         *,
-        after_session: tuple[AfterSession, ...] = (),
+        after_session: tuple[AfterSession, ...] = AFTER_SESSION,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -72,7 +74,7 @@ class FollowUps:
         questionnaire = programme.questionnaire
         if kind == "after":
             for step in self._after_session:
-                await step(tx, group, programme, session)
+                await step(tx, self._texts_for, group, programme, session)
             return
         if questionnaire is None:
             return

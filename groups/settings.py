@@ -1,5 +1,6 @@
 """A group's own rules for taking part: how many seats, which ages, when members may write,
-and whether photos, voice and files are taken. Every change is audited."""
+whether photos, voice and files are taken, and whether a member who missed two sessions in a
+row gets a private check-in. Every change is audited."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ class GroupRules:
     open_policy: str | object = UNSET
     open_extra_hours: int | object = UNSET
     media_policy: str | object = UNSET
+    # One gentle private check-in after two missed sessions in a row (on by default).
+    checkins: bool | object = UNSET
 
     def given(self) -> dict[str, object]:
         return {
@@ -67,6 +70,8 @@ def _check(group: Group, rules: dict[str, object]) -> None:
     hours = rules.get("open_extra_hours", group.open_extra_hours)
     if not isinstance(hours, int) or not 0 <= hours <= 168:
         raise SettingError("the hours open after a session are 0 to 168")
+    if not isinstance(rules.get("checkins", group.checkins), bool):
+        raise SettingError("check-ins are on or off")
     if rules.get("media_policy", group.media_policy) not in MEDIA_POLICIES:
         raise SettingError(f"media must be one of {', '.join(MEDIA_POLICIES)}")
 

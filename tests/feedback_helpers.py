@@ -43,3 +43,19 @@ async def to_feedback(h: Harness, session: GroupSession) -> None:
     await at(h, session.starts_at)
     await at(h, session.ends_at)
     await at(h, session.ends_at + timedelta(seconds=1))
+
+
+async def hold_session(
+    h: Harness, session: GroupSession, present: tuple[str, ...], *, press: tuple[str, ...] = ()
+) -> None:
+    """A session where `present` write a line and `press` answer the feedback question; then
+    the clock goes to two hours after its end, when the follow-ups are done."""
+    await at(h, session.starts_at + timedelta(minutes=1))
+    for person in present:
+        h.transport.say(person, f"{person} täällä")
+    await h.settle()
+    await at(h, session.ends_at)
+    for person in press:
+        h.transport.press(person, f"fb:{session.id}:4")
+    await h.settle()
+    await at(h, session.ends_at + timedelta(hours=2, minutes=1))

@@ -248,7 +248,7 @@ def test_a_groups_rules_are_set_checked_and_audited(
     argv = ["group", "rules", group, "--capacity", "10", "--ages", "18-", "--open", "sessions"]
     assert main([*argv, "--open-extra-hours", "2", "--media", "review"]) == 0
     assert capsys.readouterr().out.strip() == (
-        f"group {group}: capacity 10, ages 18-, open sessions + 2 h, media review"
+        f"group {group}: capacity 10, ages 18-, open sessions + 2 h, media review, check-ins on"
     )
     for bad, message in (
         (["--capacity", "0"], "capacity must be at least 1"),
@@ -261,6 +261,8 @@ def test_a_groups_rules_are_set_checked_and_audited(
         assert message in capsys.readouterr().err
     assert main(["group", "rules", group, "--capacity", "none", "--ages", "none"]) == 0
     assert "capacity no limit, ages any" in capsys.readouterr().out
+    assert main(["group", "rules", group, "--checkins", "off"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("check-ins off")
     changes = [
         e for e in audit_trail(database_url, secret_key) if e.action == "group.rules_changed"
     ]
@@ -268,6 +270,7 @@ def test_a_groups_rules_are_set_checked_and_audited(
         # the programme's 16-29 becomes 18 and over
         ["age_max", "age_min", "capacity", "media_policy", "open_extra_hours", "open_policy"],
         ["age_min", "capacity"],
+        ["checkins"],
     ]
 
 
