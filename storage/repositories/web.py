@@ -127,6 +127,18 @@ class WebRepository:
         )
         return list(result.scalars())
 
+    async def latest(
+        self, visitor_id: int, kinds: Sequence[WebEventKind], *, limit: int
+    ) -> list[WebEvent]:
+        """The visitor's last `limit` events of these kinds, newest first."""
+        result = await self._session.execute(
+            select(WebEvent)
+            .where(WebEvent.visitor_id == visitor_id, WebEvent.kind.in_(kinds))
+            .order_by(WebEvent.seq.desc())
+            .limit(limit)
+        )
+        return list(result.scalars())
+
     async def event(self, visitor_id: int, seq: int) -> WebEvent | None:
         result = await self._session.execute(
             select(WebEvent).where(WebEvent.visitor_id == visitor_id, WebEvent.seq == seq)

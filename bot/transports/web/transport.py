@@ -40,6 +40,11 @@ log = get_logger(__name__)
 WEB = "web"
 TOKEN_BYTES = 32
 FORGET_YES = "fg:yes"
+# A button press counts only for a button among this many of Piiri's last messages to the chat.
+BUTTONS_LOOK_BACK = 200
+# States a moderator or the clock may still change (released, sent when the group opens).
+UNSETTLED = {"held", "closed", "deferred"}
+STATES_LOOK_BACK = 100
 
 
 class StoppingError(Exception):
@@ -280,6 +285,35 @@ class WebTransport:
         self.hub.publish(visitor.id, event_data(event))
         return state
 
+    async def refresh_states(self, visitor: Visitor) -> None:
+        """Messages shown as held, closed or deferred that have since moved on (a moderator
+        released one, the group opened) get their new state in the log."""
+        async with self._store.transaction() as tx:
+            web = self.repository(tx)
+            latest: dict[str, str] = {}
+            for event in await web.latest(
+                visitor.id, (WebEventKind.STATE,), limit=STATES_LOOK_BACK
+            ):
+                if event.message_id is not None:
+                    latest.setdefault(event.message_id, str(event.payload.get("state")))
+            changed = []
+            for message_id, shown in latest.items():
+                if shown not in UNSETTLED:
+                    continue
+                message = await tx.messages.find_by_source(WEB, visitor.chat_id, message_id)
+                now = STATES.get(message.state) if message is not None else None
+                if now is not None and now != shown:
+                    changed.append(
+                        await web.append(
+                            visitor.id,
+                            WebEventKind.STATE,
+                            message_id=message_id,
+                            payload={"state": now},
+                        )
+                    )
+        for event in changed:
+            self.hub.publish(visitor.id, event_data(event))
+
     async def edit_own(self, visitor: Visitor, client_id: str, message_id: str, text: str) -> None:
         async with self._store.transaction() as tx:
             web = self.repository(tx)
@@ -305,6 +339,16 @@ class WebTransport:
         )
 
     async def press(self, visitor: Visitor, client_id: str, data: str) -> None:
+        """A button Piiri showed this member; data it never showed them is ignored, as a
+        platform would never deliver it."""
+        async with self._store.transaction() as tx:
+            sent = await self.repository(tx).latest(
+                visitor.id, (WebEventKind.SEND,), limit=BUTTONS_LOOK_BACK
+            )
+        offered = {b.get("data") for e in sent for row in e.payload.get("buttons", []) for b in row}
+        if data not in offered:
+            log.info("web.button_not_offered", visitor=visitor.id)
+            return
         await self._handle(
             self._inbound(visitor, InboundKind.BUTTON, f"b:{client_id}", button_data=data)
         )

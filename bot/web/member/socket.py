@@ -111,6 +111,7 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     if after > latest:  # the page knows a log that is gone (erased): start over
         await ws.send_json({"type": "reset"})
         after = 0
+    await deps.transport.refresh_states(visitor)
     connection = Connection(ws, deps.transport, visitor, after)
     deps.transport.hub.add(visitor.id, connection)
     writer = asyncio.create_task(connection.run(), name="web-socket-writer")
