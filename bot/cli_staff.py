@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from bot.cli_groups import EXIT_OK, EXIT_USAGE, SchemaBehindError, open_store
+from bot.cli_staff_password import staff_password
 from bot.config import Settings
 from groups.staff import (
     StaffEntry,
@@ -48,12 +49,23 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
             "--group", type=int, metavar="GROUP", help="for a facilitator or moderator"
         )
     add.add_argument("--name", help="the name the group sees (default: e.g. Ohjaaja 1)")
+    password = actions.add_parser(
+        "password", parents=[common], help="set a dashboard account's password"
+    )
+    password.add_argument("username", metavar="USERNAME", help="the account staff:USERNAME")
+    how = password.add_mutually_exclusive_group()
+    how.add_argument("--stdin", action="store_true", help="read the password from standard input")
+    how.add_argument(
+        "--link", action="store_true", help="print a one-time link where they set it themselves"
+    )
     listing = actions.add_parser("list", parents=[common], help="everyone with a role")
     listing.add_argument("--group", type=int, metavar="GROUP", help="only this group's staff")
     listing.add_argument("--json", action="store_true")
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.staff_command == "password":
+        return await staff_password(settings, args)
     try:
         if args.staff_command in ("add", "remove"):
             _check_request(args)

@@ -111,13 +111,21 @@ async def revoke_invite(
     invite = await tx.invites.find(normalise_code(code))
     if invite is None:
         return None
-    if invite.revoked_at is None:
-        await tx.invites.revoke(invite)
-        await tx.audit.append(
-            "invite.revoked",
-            actor_person_id=actor_person_id,
-            group_id=invite.group_id,
-            subject=f"invite:{invite.id}",
-            details={"via": via},
-        )
+    await revoke(tx, invite, actor_person_id=actor_person_id, via=via)
     return invite
+
+
+async def revoke(tx: Transaction, invite: Invite, *, actor_person_id: int | None, via: str) -> bool:
+    """Stop a code working (the dashboard knows it by its row, not its code); False when it
+    was revoked already."""
+    if invite.revoked_at is not None:
+        return False
+    await tx.invites.revoke(invite)
+    await tx.audit.append(
+        "invite.revoked",
+        actor_person_id=actor_person_id,
+        group_id=invite.group_id,
+        subject=f"invite:{invite.id}",
+        details={"via": via},
+    )
+    return True

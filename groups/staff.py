@@ -1,8 +1,9 @@
 """Who runs a group: facilitators and moderators per group, admins everywhere.
 
 Staff are set up by an operator (`piiri staff …`) by their platform id, written `PLATFORM:ID`
-(`telegram:123456`, `matrix:@anna:example.org`). Staff are not anonymous to the organisation,
-but members still see them only by their name in the group.
+(`telegram:123456`, `matrix:@anna:example.org`, or `staff:anna` for a dashboard account).
+Staff are not anonymous to the organisation, but members still see them only by their name in
+the group.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from storage.repositories.memberships import pseudonym_key
 from storage.store import Transaction
 
 _PLATFORM = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
+# The staff dashboard's accounts: `staff:USERNAME`, a username being written in lower case.
+DASHBOARD = "staff"
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 
 
 class StaffRole(enum.StrEnum):
@@ -63,6 +67,12 @@ def parse_ref(text: str) -> PlatformRef:
             f"{text!r} is not PLATFORM:ID; write e.g. telegram:123456789 or "
             "matrix:@anna:example.org"
         )
+    if platform == DASHBOARD:
+        rest = rest.strip().casefold()
+        if not _USERNAME.match(rest):
+            raise StaffError(
+                f"{rest!r} is not a dashboard username: 2 to 32 of a-z, 0-9, '.', '_' and '-'"
+            )
     return PlatformRef(platform, rest)
 
 

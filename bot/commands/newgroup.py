@@ -17,7 +17,7 @@ from groups.planning import NewGroup, create_group
 from groups.schedule import ScheduleError, Series, parse_local
 from groups.texts import local_date, local_time
 from groups.timezones import utc_to_local
-from storage.models import GroupMode, Role
+from storage.models import Group, GroupMode, Role
 
 PREFIX = "ng"
 MODES = {"relay": GroupMode.RELAY, "room": GroupMode.ROOM}
@@ -86,6 +86,22 @@ def _choose_programme(ctx: Context) -> list[Reply]:
     return [Reply(ctx.t.gettext("Which programme will the group follow?"), buttons=rows)]
 
 
+async def start_group(ctx: Context, spec: NewGroup, *, via: str) -> Group:
+    """Create the group and make its creator its facilitator (from the chat or the
+    dashboard; the caller has checked `is_staff`)."""
+    group = await create_group(
+        ctx.tx, spec, now=ctx.services.clock.now(), actor_person_id=ctx.person.id, via=via
+    )
+    await ctx.tx.memberships.add(
+        group.id,
+        ctx.person.id,
+        ctx.t.gettext(FACILITATOR_NAME),
+        role=Role.FACILITATOR,
+        language=ctx.language,
+    )
+    return group
+
+
 async def _create(ctx: Context, words: list[str]) -> list[Reply]:
     _ = ctx.t.gettext
     programme = ctx.services.programmes.get(words[0])
@@ -105,20 +121,15 @@ async def _create(ctx: Context, words: list[str]) -> list[Reply]:
     try:
         first, at = parse_local(f"{rest[0]} {rest[1]}")
         series = Series(first, at, ctx.services.default_timezone)
-        group = await create_group(
-            ctx.tx,
+        group = await start_group(
+            ctx,
             NewGroup(" ".join(rest[2:]), programme, series, language=language, mode=mode),
-            now=ctx.services.clock.now(),
-            actor_person_id=ctx.person.id,
             via="chat",
         )
     except ScheduleError:
         return [Reply(usage)]
     except GroupError as error:
         return [Reply(error.render(ctx.t))]
-    await ctx.tx.memberships.add(
-        group.id, ctx.person.id, _(FACILITATOR_NAME), role=Role.FACILITATOR, language=ctx.language
-    )
     sessions = await ctx.tx.schedule.sessions(group.id)
     local = utc_to_local(sessions[0].starts_at, group.timezone)
     return [

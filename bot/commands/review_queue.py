@@ -6,7 +6,13 @@ from __future__ import annotations
 from bot.commands import ButtonRoute, Command, Context, Reply
 from bot.commands.private_contact import open_contact
 from bot.commands.reach import when_local
-from bot.commands.staff_access import ACTING_ROLES, audit, item_for_staff, moderates, not_allowed
+from bot.commands.staff_access import (
+    acting_group_ids,
+    audit,
+    item_for_staff,
+    moderates,
+    not_allowed,
+)
 from bot.i18n import N_
 from bot.ports import Button
 from groups.alerts import (
@@ -21,7 +27,6 @@ from groups.relay import Relay
 from storage.models import (
     CLOSED_STATUSES,
     Group,
-    MembershipStatus,
     MessageState,
     ReviewItem,
     ReviewStatus,
@@ -143,16 +148,7 @@ async def queue(ctx: Context, args: str) -> list[Reply]:
     _ = ctx.t.gettext
     if not await moderates(ctx):
         return not_allowed(ctx)
-    group_ids = (
-        None
-        if ctx.person.is_admin
-        else [
-            m.group_id
-            for m in await ctx.memberships()
-            if m.status is MembershipStatus.ACTIVE and m.role in ACTING_ROLES
-        ]
-    )
-    items = await ctx.tx.reviews.queue(group_ids, limit=QUEUE_LIMIT + 1)
+    items = await ctx.tx.reviews.queue(await acting_group_ids(ctx), limit=QUEUE_LIMIT + 1)
     if not items:
         return [Reply(_("The queue is empty."))]
     replies = [Reply(_("Open items, most severe first:"))]

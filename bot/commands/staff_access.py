@@ -53,6 +53,17 @@ async def moderates(ctx: Context, roles: tuple[Role, ...] = ACTING_ROLES) -> boo
     )
 
 
+async def acting_group_ids(ctx: Context) -> list[int] | None:
+    """The groups whose items this person acts on; None for all of them (an admin)."""
+    if ctx.person.is_admin:
+        return None
+    return [
+        m.group_id
+        for m in await ctx.memberships()
+        if m.status is MembershipStatus.ACTIVE and m.role in ACTING_ROLES
+    ]
+
+
 async def audit(ctx: Context, action: str, item: ReviewItem, reason: str | None = None) -> None:
     await ctx.tx.audit.append(
         action,
