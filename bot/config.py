@@ -171,6 +171,8 @@ class ScheduleSettings(Section):
     reminder_grace_hours: float = Field(default=12.0, ge=0, le=7 * 24, allow_inf_nan=False)
     # How often to look in the store for posts another instance or a command has added.
     poll_seconds: float = Field(default=30.0, ge=1, le=3600, allow_inf_nan=False)
+    # How long a prompt claimed for posting is one process's alone (as `[outbound]`'s).
+    lease_seconds: float = Field(default=120.0, ge=1, le=3600, allow_inf_nan=False)
 
     @field_validator("default_timezone")
     @classmethod
@@ -194,6 +196,10 @@ class OutboundSettings(Section):
     retry_base_seconds: float = Field(default=1.0, gt=0, allow_inf_nan=False)
     retry_max_seconds: float = Field(default=300.0, gt=0, allow_inf_nan=False)
     give_up_after_hours: float = Field(default=24.0, gt=0, allow_inf_nan=False)
+    # How long a batch claimed for sending is one process's alone. After a crash, what it had
+    # claimed waits this long; it must outlast the slowest batch (20 sends at the platform's
+    # timeouts), or a second instance could send a message again.
+    lease_seconds: float = Field(default=120.0, ge=1, le=3600, allow_inf_nan=False)
 
 
 PolicyRule = ModerationAction | dict[Severity, ModerationAction]

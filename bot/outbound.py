@@ -62,7 +62,11 @@ class OutboundSender:
         policy: RetryPolicy,
         *,
         on_refused: Callable[[ClaimedSend], Awaitable[None]] | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
+        """`lease`: how long a claimed batch is this process's alone; it must outlast the
+        slowest batch, and is how long a crashed process's claims wait to be sent."""
+        self._lease = lease
         self._on_refused = on_refused
         self._store = store
         self._transports = transports
@@ -117,7 +121,9 @@ class OutboundSender:
         in order, while other chats' rows go out.
         """
         async with self._store.transaction() as tx:
-            batch = await tx.outbox.claim_due(self._transports.names(), limit=BATCH, lease=LEASE)
+            batch = await tx.outbox.claim_due(
+                self._transports.names(), limit=BATCH, lease=self._lease
+            )
         done: list[Done] = []
         later: dict[int, datetime] = {}
         paced: dict[ChatKey, datetime] = {}

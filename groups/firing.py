@@ -146,8 +146,12 @@ class PromptFirer:
         *,
         grace: Grace | None = None,
         programmes: ProgrammeCache | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
+        """`lease`: how long a claimed post is this process's alone; when a crashed
+        process's claim runs out, another takes the post again."""
         self._store = store
+        self._lease = lease
         self._clock = clock
         self._texts_for = texts_for
         self._grace = grace or Grace()
@@ -160,7 +164,7 @@ class PromptFirer:
         touched: set[int] = set()
         while True:
             async with self._store.transaction() as tx:
-                claimed = await tx.schedule.claim_due(limit=BATCH, lease=LEASE)
+                claimed = await tx.schedule.claim_due(limit=BATCH, lease=self._lease)
             touched.update(post.group_id for post in claimed)
             for start in range(0, len(claimed), CHUNK):
                 report.add(await self.fire_claimed(claimed[start : start + CHUNK]))
