@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.logs import QUIET_LIBRARIES, JsonFormatter, TextFormatter, configure_logging
+from bot.ports import Button, Outbound
 from tests.joining import joinable_group
 from tests.telegram_api.harness import TelegramHarness
 from tests.telegram_api.server import TOKEN, Fault
@@ -107,3 +108,19 @@ async def test_logs_over_telegram_hold_no_text_no_ids_and_no_token(
         for line in (JsonFormatter().format(record), TextFormatter().format(record)):
             for secret in secrets:
                 assert secret not in line, record.getMessage()
+
+
+async def test_an_edit_keeps_the_buttons_of_the_message_it_changes(
+    telegram: TelegramHarness,
+) -> None:
+    h = telegram
+    chat = h.platform.dm(h.id("Aino"))
+    choice = ((Button("Kyllä", "x:1"), Button("Ei", "x:2")),)
+    sent = await h.transport.send(Outbound(chat, "Tuletko torstaina?", buttons=choice))
+    await h.transport.edit(sent, "Tuletko torstaina klo 18?")
+    shown = h.world.last("Aino")
+    assert shown.text == "Tuletko torstaina klo 18?" and shown.edits == ["Tuletko torstaina?"]
+    assert shown.labels() == ["Kyllä", "Ei"] and shown.button_data() == ["x:1", "x:2"]
+    plain = await h.transport.send(Outbound(chat, "Kiitos"))
+    await h.transport.edit(plain, "Kiitos vastauksesta")
+    assert h.world.last("Aino").buttons == [], "no buttons appear where there were none"

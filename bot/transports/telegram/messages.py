@@ -5,6 +5,8 @@ Texts go out as plain text (no parse mode), so nothing a member writes can turn 
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
@@ -29,6 +31,33 @@ def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
     )
+
+
+class SentKeyboards:
+    """The inline keyboards of the messages this process sent lately, by chat and message.
+
+    Telegram drops a message's keyboard when an edit does not send it again, and Piiri's
+    edits change only the text: the transport sends the keyboard back from here. It lives in
+    memory, for the last `size` messages with buttons; an edit after a restart loses them.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._markups: OrderedDict[tuple[int, int], InlineKeyboardMarkup] = OrderedDict()
+
+    def remember(self, chat_id: int, message_id: int, markup: InlineKeyboardMarkup | None) -> None:
+        if markup is None:
+            return
+        self._markups[(chat_id, message_id)] = markup
+        self._markups.move_to_end((chat_id, message_id))
+        while len(self._markups) > self._size:
+            self._markups.popitem(last=False)
+
+    def get(self, chat_id: int, message_id: int) -> InlineKeyboardMarkup | None:
+        return self._markups.get((chat_id, message_id))
+
+    def forget(self, chat_id: int, message_id: int) -> None:
+        self._markups.pop((chat_id, message_id), None)
 
 
 def reply_parameters(reply_to: str | None) -> ReplyParameters | None:

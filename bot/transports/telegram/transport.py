@@ -45,6 +45,7 @@ from bot.transports.telegram.errors import NO_RESTRICT_RIGHTS, already_done, to_
 from bot.transports.telegram.messages import (
     CAPTION_LIMIT,
     ButtonDataTooLong,
+    SentKeyboards,
     keyboard,
     reply_parameters,
     shorten,
@@ -95,6 +96,7 @@ class TelegramTransport:
         """
         self.name = name
         self._pacer = ChatPacer(private_chat_seconds)
+        self._keyboards = SentKeyboards()
         self._bot = bot
         self._poll_timeout = poll_timeout
         self._webhook = webhook
@@ -240,13 +242,16 @@ class TelegramTransport:
         for index, piece in enumerate(pieces):
             if index:  # the rest of one long text: paced here, it cannot go back to the queue
                 await asyncio.sleep(self._pacer.wait(chat_id))
+            last = index == len(pieces) - 1
             sent = await self._bot.send_message(
                 chat_id,
                 piece,
-                reply_markup=markup if index == len(pieces) - 1 else None,
+                reply_markup=markup if last else None,
                 reply_parameters=reply if index == 0 else None,
             )
             self._pacer.sent(chat_id)
+            if last:
+                self._keyboards.remember(chat_id, sent.message_id, markup)
         if sent is None:  # pragma: no cover - split_text returns at least one piece
             raise SendError("nothing to send", permanent=True)
         return sent
@@ -268,14 +273,18 @@ class TelegramTransport:
             reply_parameters=reply,
         )
         self._pacer.sent(chat_id)
+        self._keyboards.remember(chat_id, sent.message_id, markup)
         return sent
 
     async def edit(self, sent: SentMessage, text: str) -> None:
+        """New text; the buttons stay (sent again, or Telegram would drop them)."""
+        chat_id, message_id = telegram_chat_id(sent.chat), telegram_message_id(sent)
         try:
             await self._bot.edit_message_text(
                 shorten(text),
-                chat_id=telegram_chat_id(sent.chat),
-                message_id=telegram_message_id(sent),
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=self._keyboards.get(chat_id, message_id),
             )
         except TelegramError as exc:
             if not already_done(exc):
@@ -321,8 +330,10 @@ class TelegramTransport:
             raise error from exc
 
     async def delete(self, sent: SentMessage) -> None:
+        chat_id, message_id = telegram_chat_id(sent.chat), telegram_message_id(sent)
+        self._keyboards.forget(chat_id, message_id)
         try:
-            await self._bot.delete_message(telegram_chat_id(sent.chat), telegram_message_id(sent))
+            await self._bot.delete_message(chat_id, message_id)
         except TelegramError as exc:
             if not already_done(exc):
                 raise to_send_error(exc) from exc
