@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 
-from tests.web_service import WebService, wait_for, web_member, web_service
+from storage.crypto import IdentityCipher
+from tests.databases import copy_sqlite
+from tests.web_service import (
+    WebService,
+    running_web_service,
+    wait_for,
+    web_member,
+    web_service,
+)
 
 __all__ = ["web_service"]
 
@@ -197,3 +206,26 @@ async def test_a_bad_link_and_too_many_joins_get_a_kind_page(web_service: WebSer
         assert 429 in statuses
         refused = await member.get("/j/AAAAAAAA")
         assert "Retry-After" in refused.headers
+
+
+async def test_the_chat_page_speaks_the_language_chosen_in_the_join_flow(
+    web_service: WebService,
+) -> None:
+    group = await web_service.open_group()
+    async with web_member(web_service) as member:
+        await member.join(group.code, language="sv")
+        page = await (await member.get("/chat")).text()
+        assert '<html lang="sv">' in page and "Skriv ett meddelande" in page
+
+
+async def test_the_cookie_is_secure_when_the_public_address_is_https(
+    tmp_path: Path, sqlite_template: Path, cipher: IdentityCipher
+) -> None:
+    copy_sqlite(sqlite_template, tmp_path / "piiri.db")
+    settings = {"web": {"public_url": "https://piiri.example.org"}}
+    async with running_web_service(tmp_path / "piiri.db", cipher, settings=settings) as service:
+        group = await service.open_group()
+        async with web_member(service) as member:
+            response = await member.get(f"/j/{group.code}", allow_redirects=False)
+            assert response.status == 303 and response.headers["Location"] == "/chat"
+            assert "Secure" in response.headers["Set-Cookie"]

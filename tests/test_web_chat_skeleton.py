@@ -93,3 +93,17 @@ def test_the_proxy_header_is_believed_only_when_configured() -> None:
     request = make_mocked_request("GET", "/", headers={"X-Forwarded-For": "203.0.113.9, 10.0.0.2"})
     assert client_address(request, "X-Forwarded-For") == "10.0.0.2"
     assert client_address(request, None) != "10.0.0.2"
+
+
+async def test_only_member_chat_pages_may_be_framed_by_the_embedding_origins(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    chat = await client.get("/chat")
+    assert chat.headers["Content-Security-Policy"].endswith(
+        "frame-ancestors https://www.example.org"
+    )
+    assert "X-Frame-Options" not in chat.headers
+    for path in ("/", "/recover", "/static/chat.js"):
+        other = await client.get(path)
+        assert other.headers["Content-Security-Policy"].endswith("frame-ancestors 'none'")
+        assert other.headers["X-Frame-Options"] == "DENY"

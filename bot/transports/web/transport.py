@@ -117,10 +117,17 @@ class WebTransport:
             return Visitor(row.id, web.chat_id(row), row.last_seq) if row is not None else None
 
     async def language(self, visitor: Visitor) -> str | None:
-        """The language the member chose in the join flow, if any."""
+        """The language Piiri speaks to the member in chat: their own choice, else their one
+        group's (as the dispatcher chooses it)."""
         async with self._store.transaction() as tx:
             person = await tx.persons.find(WEB, visitor.chat_id)
-            return person.language if person is not None else None
+            if person is None or person.language is not None:
+                return person.language if person is not None else None
+            memberships = await tx.memberships.for_person(person.id)
+            if len(memberships) != 1:
+                return None
+            group = await tx.groups.get(memberships[0].group_id)
+            return memberships[0].language or (group.language if group else None)
 
     async def set_phrase(self, visitor: Visitor, phrase: str) -> bool:
         """Keep the recovery phrase's hash; False if another visitor has the same phrase."""
@@ -163,18 +170,26 @@ class WebTransport:
         meta = event.payload["file"]
         return StoredFile(str(meta["name"]), str(meta["type"]), event.attachment)
 
+    async def _append_for_chat(
+        self, chat: ChatRef, kind: WebEventKind, **fields: Any
+    ) -> tuple[int, WebEvent]:
+        """One event in the log of the chat `chat`, in one transaction; pushed once committed."""
+        async with self._store.transaction() as tx:
+            web = self.repository(tx)
+            row = await web.by_chat(chat.chat_id)
+            if row is None:
+                raise SendError("no such web chat", permanent=True)
+            event = await web.append(row.id, kind, **fields)
+            if kind is WebEventKind.SEND:
+                event.message_id = f"s{event.seq}"
+        self.hub.publish(row.id, event_data(event))
+        return row.id, event
+
     async def _append(self, visitor_id: int, kind: WebEventKind, **fields: Any) -> WebEvent:
         async with self._store.transaction() as tx:
             event = await self.repository(tx).append(visitor_id, kind, **fields)
         self.hub.publish(visitor_id, event_data(event))
         return event
-
-    async def _visitor_id(self, chat: ChatRef) -> int:
-        async with self._store.transaction() as tx:
-            row = await self.repository(tx).by_chat(chat.chat_id)
-        if row is None:
-            raise SendError("no such web chat", permanent=True)
-        return row.id
 
     # --- the Transport protocol -------------------------------------------------------------
 
@@ -190,7 +205,6 @@ class WebTransport:
         self._sink = None
 
     async def send(self, message: Outbound) -> SentMessage:
-        visitor_id = await self._visitor_id(message.chat)
         payload: dict[str, Any] = {}
         if message.buttons:
             payload["buttons"] = buttons_payload(message.buttons)
@@ -201,26 +215,22 @@ class WebTransport:
         attachment = message.attachment
         if attachment is not None:
             payload["file"] = {"name": attachment.name, "type": attachment.media_type}
-        async with self._store.transaction() as tx:
-            web = self.repository(tx)
-            event = await web.append(
-                visitor_id,
-                WebEventKind.SEND,
-                text=message.text,
-                payload=payload,
-                attachment=attachment.data if attachment is not None else None,
-            )
-            event.message_id = f"s{event.seq}"
-        self.hub.publish(visitor_id, event_data(event))
+        _visitor_id, event = await self._append_for_chat(
+            message.chat,
+            WebEventKind.SEND,
+            text=message.text,
+            payload=payload,
+            attachment=attachment.data if attachment is not None else None,
+        )
         return SentMessage(message.chat, f"s{event.seq}")
 
     async def edit(self, sent: SentMessage, text: str) -> None:
-        visitor_id = await self._visitor_id(sent.chat)
-        await self._append(visitor_id, WebEventKind.EDIT, message_id=sent.message_id, text=text)
+        await self._append_for_chat(
+            sent.chat, WebEventKind.EDIT, message_id=sent.message_id, text=text
+        )
 
     async def delete(self, sent: SentMessage) -> None:
-        visitor_id = await self._visitor_id(sent.chat)
-        await self._append(visitor_id, WebEventKind.DELETE, message_id=sent.message_id)
+        await self._append_for_chat(sent.chat, WebEventKind.DELETE, message_id=sent.message_id)
 
     # --- what a member does on the page -----------------------------------------------------
 
