@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from storage.models import Person, StaffSession
 from storage.store import Store, Transaction
 
 TRANSPORT = DASHBOARD
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 WELCOME_PATH = "/staff/welcome/"
 
 
@@ -63,7 +65,12 @@ def valid_username(text: str) -> bool:
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def looks_like_token(text: str) -> bool:
+    """What `new_token` makes; anything else (a forged or mangled cookie) is no session."""
+    return _TOKEN.fullmatch(text) is not None
 
 
 def new_token() -> str:
@@ -124,6 +131,8 @@ async def current_session(
     tx: Transaction, token: str, now: datetime, policy: Policy
 ) -> tuple[StaffSession, Person] | None:
     """The live session behind a cookie, refreshed; None (and ended) when it ran out."""
+    if not looks_like_token(token):
+        return None
     row = await tx.staff_accounts.find_session(token_hash(token))
     if row is None:
         return None
@@ -169,6 +178,8 @@ async def welcome_link(tx: Transaction, person: Person, now: datetime, policy: P
 
 async def redeem_link(tx: Transaction, token: str, now: datetime) -> Person | None:
     """The person a link is for, if it is unused and in time; it is not used up here."""
+    if not looks_like_token(token):
+        return None
     link = await tx.staff_accounts.find_link(token_hash(token))
     if link is None or link.used_at is not None or link.expires_at <= now:
         return None

@@ -118,10 +118,10 @@ async def live(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "X-Accel-Buffering": "no"}
     )
-    await response.prepare(request)
     last = None
     idle = 0.0
     try:
+        await response.prepare(request)
         while True:
             fragment = await _fragment(request, token)
             if fragment is None:
