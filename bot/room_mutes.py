@@ -80,9 +80,12 @@ class RoomMutes:
         return told
 
     async def next_due_at(self) -> datetime | None:
-        """The next mute to end, so its member can post again on time."""
+        """The next mute to end in a room here, so its member can post again on time. One
+        that ended but could not be lifted yet is retried on the scheduler's regular round,
+        not at once (that would spin)."""
+        now = self._clock.now()
         async with self._store.transaction() as tx:
-            ends = [m.muted_until for m in await tx.memberships.muted() if m.muted_until]
+            ends = [mute.until for mute in await self._mutes(tx) if mute.until > now]
         return min(ends, default=None)
 
     async def _restrict(self, mute: _Mute) -> int:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.room_mutes import RoomMutes
 from bot.room_rights import MISSING_RIGHTS, RoomRights
 from groups.planning import NewGroup, create_group
 from groups.staff import PlatformRef, StaffRole, add_staff, bind_rooms
@@ -198,3 +199,23 @@ async def test_without_the_right_to_restrict_the_facilitators_are_told_once(
     told = [m.text or "" for m in h.world.room(staff) if "rajoittaa" in (m.text or "")]
     assert len(told) == 1, [m.text for m in h.world.room(staff)]
     assert len(h.server.sent("restrictChatMember")) == 1, "a refusal is not retried"
+
+
+async def test_a_mute_that_ended_in_a_relay_group_does_not_wake_the_timer(
+    telegram: TelegramHarness,
+) -> None:
+    """Relay mutes are never restricted or cleared here: an ended one must not count as due,
+    or the scheduler would wake again at once, for ever."""
+    h = telegram
+    h.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=UTC))
+    group = await joinable_group(
+        h.app, h.platform, date(2027, 1, 12), facilitator=h.id("Sanna"), staff_room=False
+    )
+    await h.join("Aino", group.code)
+    async with h.app.store.transaction() as tx:
+        [member] = [m for m in await tx.memberships.for_group(group.id) if m.pseudonym != "Sanna"]
+        await tx.memberships.mute(member, h.clock.now() - timedelta(minutes=1))
+    mutes = RoomMutes(h.app.store, h.clock, h.transport, h.app.catalogues)
+    assert await mutes.next_due_at() is None
+    await mutes.run()
+    assert h.server.sent("restrictChatMember") == []
