@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp_jinja2
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
@@ -107,3 +108,18 @@ async def test_only_member_chat_pages_may_be_framed_by_the_embedding_origins(
         other = await client.get(path)
         assert other.headers["Content-Security-Policy"].endswith("frame-ancestors 'none'")
         assert other.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_template_rendered_outside_a_request_speaks_the_default_language(
+    tmp_path: Path, cipher: IdentityCipher
+) -> None:
+    settings = Settings.model_validate(
+        {"database": {"url": sqlite_url(tmp_path / "unused.db")}, "web": {"enabled": True}}
+    )
+    app = build_app(settings, cipher, [])
+    assert app.web is not None
+    environment = aiohttp_jinja2.get_env(app.web.application())
+    rendered = environment.from_string(
+        "{{ _('Skip to content') }} {% trans %}Skip to content{% endtrans %}"
+    ).render()
+    assert rendered == "Siirry sisältöön Siirry sisältöön"

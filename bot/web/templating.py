@@ -68,20 +68,25 @@ def translator(request: web.Request) -> Translator:
     return request.app[CATALOGUES].translator(request_language(request))
 
 
-def _current() -> Translator:
-    return translator(_REQUEST.get())
+class _RequestTexts:
+    """The templates' `_()`: the language of the request being handled, else the default
+    (a page rendered outside any request, e.g. by a background task)."""
 
+    def __init__(self, catalogues: Catalogues, default_language: str) -> None:
+        self._fallback = catalogues.translator(default_language)
 
-def _gettext(message: str, /, **params: object) -> str:
-    return _current().gettext(message, **params)
+    def current(self) -> Translator:
+        request = _REQUEST.get(None)
+        return translator(request) if request is not None else self._fallback
 
+    def gettext(self, message: str, /, **params: object) -> str:
+        return self.current().gettext(message, **params)
 
-def _ngettext(singular: str, plural: str, n: int, /, **params: object) -> str:
-    return _current().ngettext(singular, plural, n, **params)
+    def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> str:
+        return self.current().ngettext(singular, plural, n, **params)
 
-
-def _page_language() -> str:
-    return _current().language
+    def language(self) -> str:
+        return self.current().language
 
 
 @web.middleware
@@ -110,13 +115,14 @@ def setup_templates(app: web.Application, catalogues: Catalogues, default_langua
         default_helpers=False,
     )
     # `_()`, `gettext()` and `{% trans %}` speak the language of the request being rendered.
+    texts = _RequestTexts(catalogues, default_language)
     environment.install_gettext_callables(  # type: ignore[attr-defined]
-        _gettext, _ngettext, newstyle=False
+        texts.gettext, texts.ngettext, newstyle=False
     )
     environment.globals.update(
         {
-            "_": _gettext,
-            "page_language": _page_language,
+            "_": texts.gettext,
+            "page_language": texts.language,
             "language_names": LANGUAGE_NAMES,
             "static": lambda name: STATIC_PREFIX + name,
         }
