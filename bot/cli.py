@@ -17,6 +17,7 @@ from bot import (
     cli_groups,
     cli_moderate,
     cli_programmes,
+    cli_report,
     cli_run,
     cli_staff,
 )
@@ -79,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_staff.add_parser(commands, common)
     cli_moderate.add_parser(commands, common)
     cli_audit.add_parser(commands, common)
+    cli_report.add_parser(commands, common)
 
     secret = commands.add_parser("secret", parents=[common], help="manage the encryption key")
     secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
@@ -106,7 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # The demo prints a conversation; service logs would interleave with it.
     level = "ERROR" if args.command == "demo" else settings.logging.level
-    if args.command in ("group", "staff", "programs", "moderate", "audit") and level == "INFO":
+    data_commands = ("group", "staff", "programs", "moderate", "audit", "report")
+    if args.command in data_commands and level == "INFO":
         level = "WARNING"  # their output is data; routine log lines would mix into it
     configure_logging(level, settings.logging.format)
     if args.command == "programs":
@@ -120,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cli_staff.run(settings, args))
         if args.command == "audit":
             return asyncio.run(cli_audit.run(settings, args))
+        if args.command == "report":
+            return asyncio.run(cli_report.run(settings, args))
         if args.command == "db":
             return asyncio.run(_db(settings, args.db_command))
         if args.command == "demo":

@@ -15,6 +15,7 @@ from groups.checkins import send_checkins
 from groups.firing import ProgrammeCache
 from groups.programme import Programme
 from groups.self_assessment import ask_all
+from groups.summaries import send_summary
 from groups.texts import TextsFor
 from storage.clock import Clock
 from storage.eventlog import get_logger
@@ -26,7 +27,7 @@ log = get_logger(__name__)
 # A follow-up more than this late (Piiri was down) is not done at all.
 LOOKBACK = timedelta(days=1)
 AfterSession = Callable[[Transaction, TextsFor, Group, Programme, GroupSession], Awaitable[object]]
-AFTER_SESSION: tuple[AfterSession, ...] = (send_checkins,)
+AFTER_SESSION: tuple[AfterSession, ...] = (send_checkins, send_summary)
 
 
 class FollowUps:
