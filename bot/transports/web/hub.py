@@ -36,6 +36,9 @@ class Hub:
         for listener in tuple(self._listeners.get(visitor_id, ())):
             listener.offer(event)
 
+    def count_for(self, visitor_id: int) -> int:
+        return len(self._listeners.get(visitor_id, ()))
+
     def count(self) -> int:
         return sum(len(listeners) for listeners in self._listeners.values())
 

@@ -31,6 +31,9 @@ MAX_DATA = 64
 HELLO_SECONDS = 10.0
 COMMANDS = {"mydata": "/mydata", "forgetme": "/forgetme"}
 NOT_A_MEMBER = 4401
+TOO_MANY_PAGES = 4429
+# Open pages one member may have at once (tabs, devices); more is a runaway script.
+PAGES_PER_MEMBER = 8
 
 
 class Connection:
@@ -99,6 +102,9 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     await ws.prepare(request)
     if visitor is None or not _same_origin(request, deps):
         await ws.close(code=NOT_A_MEMBER, message=b"not a member")
+        return ws
+    if deps.transport.hub.count_for(visitor.id) >= PAGES_PER_MEMBER:
+        await ws.close(code=TOO_MANY_PAGES, message=b"too many open pages")
         return ws
     try:
         hello = await ws.receive_json(timeout=HELLO_SECONDS)
