@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, cast
 
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 
 from bot.transports.web.transport import Visitor, WebTransport
 from bot.web.member.socket import Connection
@@ -15,12 +15,13 @@ from bot.web.member.socket import Connection
 class Page:
     def __init__(self) -> None:
         self.got: list[dict[str, Any]] = []
+        self.closed_with: int | None = None
 
     async def send_json(self, data: dict[str, Any]) -> None:
         self.got.append(data)
 
-    async def close(self, **_: Any) -> None:
-        pass
+    async def close(self, *, code: int = 1000, **_: Any) -> None:
+        self.closed_with = code
 
 
 class Log:
@@ -61,3 +62,20 @@ async def test_events_arrive_once_and_in_order_whatever_the_pushes_do() -> None:
     assert seqs == [2, 3, 4, 5]
     assert page.got[1] == {"type": "ready", "last_seq": 2}
     assert page.got[-1] == {"type": "ack", "id": "x"}
+
+
+class BrokenLog:
+    async def events_after(self, visitor_id: int, seq: int) -> list[dict[str, Any]]:
+        raise RuntimeError("the store went away")
+
+
+async def test_a_writer_that_cannot_read_the_log_closes_the_page_so_it_reconnects() -> None:
+    page = Page()
+    connection = Connection(
+        cast(web.WebSocketResponse, page),
+        cast(WebTransport, BrokenLog()),
+        Visitor(1, "chat", 0),
+        after=0,
+    )
+    await asyncio.wait_for(connection.run(), 1)
+    assert page.closed_with == WSCloseCode.INTERNAL_ERROR

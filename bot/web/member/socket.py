@@ -59,6 +59,19 @@ class Connection:
         await self._ws.close(code=WSCloseCode.GOING_AWAY)
 
     async def run(self) -> None:
+        """Send until the page goes; if sending fails for another reason, close the socket so
+        the page reconnects and resumes, rather than waiting on a connection that says nothing."""
+        try:
+            await self._send_all()
+        except (asyncio.CancelledError, ConnectionError):
+            raise
+        except Exception as exc:
+            log.warning(
+                "web.socket_writer_failed", visitor=self._visitor.id, error=type(exc).__name__
+            )
+            await self._ws.close(code=WSCloseCode.INTERNAL_ERROR)
+
+    async def _send_all(self) -> None:
         await self._catch_up()
         await self._ws.send_json({"type": "ready", "last_seq": self.sent})
         while True:
