@@ -13,24 +13,23 @@
     return list ? Number(list.getAttribute("data-newest") || 0) : 0;
   }
 
-  function typing() {
+  /* Someone typing a reason in the list keeps it as it is until they leave the field; a new
+     alert is still announced at once. */
+  function busy() {
     var active = document.activeElement;
     return active && box.contains(active) &&
       (active.tagName === "INPUT" || active.tagName === "SELECT" || active.tagName === "TEXTAREA");
   }
 
   function replace(html) {
-    if (typing()) { pending = html; return; }
+    if (busy()) { pending = html; return; }
     pending = null;
     box.innerHTML = html;
     tick();
-    var latest = newestIn(box);
-    if (latest > newest) { status.textContent = box.getAttribute("data-text-new"); }
-    newest = Math.max(newest, latest);
   }
 
   box.addEventListener("focusout", function () {
-    window.setTimeout(function () { if (pending !== null && !typing()) { replace(pending); } }, 0);
+    window.setTimeout(function () { if (pending !== null && !busy()) { replace(pending); } }, 0);
   });
 
   function tick() {
@@ -56,7 +55,12 @@
     status.textContent = box.getAttribute("data-text-live");
   });
   source.addEventListener("queue", function (event) {
-    replace(JSON.parse(event.data).html);
+    var data = JSON.parse(event.data);
+    if (data.newest_alert > newest) {
+      newest = data.newest_alert;
+      status.textContent = box.getAttribute("data-text-new");
+    }
+    replace(data.html);
   });
   source.addEventListener("ended", function () {
     source.close();
