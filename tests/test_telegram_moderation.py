@@ -219,3 +219,21 @@ async def test_a_mute_that_ended_in_a_relay_group_does_not_wake_the_timer(
     assert await mutes.next_due_at() is None
     await mutes.run()
     assert h.server.sent("restrictChatMember") == []
+
+
+async def test_a_mute_lifted_early_lets_the_member_post_again_at_once(
+    telegram: TelegramHarness,
+) -> None:
+    h = telegram
+    room, _staff = await _room_group(h)
+    await _mute_after_a_phone_number(h, room, "3d")
+    with pytest.raises(CannotPost):
+        h.world.say("Aino", "Haloo?", chat=room)
+    async with h.app.store.transaction() as tx:
+        [group] = await tx.groups.list_all()
+        for member in await tx.memberships.for_group(group.id):
+            if member.muted_until is not None:
+                await tx.memberships.mute(member, None)
+    await h.app.scheduler.tick()
+    await h.settle()
+    assert not h.world.say("Aino", "Kiitos", chat=room).deleted
