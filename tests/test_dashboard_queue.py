@@ -5,7 +5,8 @@ leaves the chat's audit entries."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,11 +14,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp import ClientResponse
 
+from bot.logs import QUIET_LIBRARIES, JsonFormatter, configure_logging
 from groups.staff import StaffRole
 from storage.clock import ManualClock
 from storage.crypto import IdentityCipher
 from storage.models import MembershipStatus, ReviewStatus
-from tests.dashboard_helpers import WARNINGS, Desk, running_desk
+from tests.dashboard_helpers import PASSWORD, WARNINGS, Desk, running_desk
 from tests.joining import STAFF_ROOM, join, joinable_group
 
 pytestmark = WARNINGS
@@ -194,3 +196,40 @@ async def test_warn_mute_remove_and_contact_go_through_the_chat_commands(desk: D
     assert {"member.warn", "member.mute", "contact.open", "member.remove", "review.remove"} <= set(
         actions
     )
+
+
+@pytest.fixture
+def _library_levels() -> Iterator[None]:
+    saved = {name: logging.getLogger(name).level for name in QUIET_LIBRARIES}
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    yield
+    root.handlers[:] = handlers
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
+
+
+async def test_dashboard_logs_hold_no_text_password_token_or_username(
+    desk: Desk, caplog: pytest.LogCaptureFixture, _library_levels: None
+) -> None:
+    configure_logging("DEBUG", "json")
+    caplog.set_level(logging.DEBUG)
+    group_id, _names = await crisis_group(desk)
+    await desk.account("mira-4417", StaffRole.MODERATOR, group_id)
+    await desk.login("mira-4417", "väärä-salasana-1")
+    signed = await desk.login("mira-4417")
+    token = signed.cookies["piiri_staff"].value
+    desk.harness.transport.say("aino", CRISIS)
+    await desk.harness.settle()
+    item_id = await queue_item(desk, group_id)
+    await desk.post(
+        f"/staff/queue/{item_id}/reveal", {"text": "hätätilanne-9931"}, page="/staff/queue"
+    )
+    await desk.post(f"/staff/queue/{item_id}/ack", page="/staff/queue")
+    assert caplog.records
+    rendered = [JsonFormatter().format(r) for r in caplog.records]
+    for line in rendered:
+        for secret in (PASSWORD, "väärä-salasana-1", token, "mira-4417", "kuolla", "9931"):
+            assert secret not in line
+    events = {r.getMessage() for r in caplog.records}
+    assert {"dashboard.sign_in", "dashboard.review_action"} <= events
