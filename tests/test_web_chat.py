@@ -138,18 +138,27 @@ async def test_forged_and_foreign_cookies_are_refused(web_service: WebService) -
         await first.join(group.code)
         mine = await first.says("Minun viestini")
         await second.join(group.code)
-        # A made-up token: no chat, no socket.
-        forged = aiohttp.ClientSession(
-            cookie_jar=aiohttp.CookieJar(unsafe=True), cookies={"piiri_member": "x" * 43}
-        )
-        async with forged:
-            page = await forged.get(web_service.url("/chat"))
-            assert page.status == 403
-            ws = await forged.ws_connect(
-                web_service.url("/ws").replace("http", "ws", 1), origin=web_service.base_url
+        # A made-up token, or the member's chat id (what the rest of Piiri knows them by):
+        # no chat, no socket. Only the cookie's own token opens it.
+        async with web_service.app.store.transaction() as tx:
+            web = web_service.app.web
+            assert web is not None
+            repository = web.deps.transport.repository(tx)
+            row = await repository.get(1)
+            assert row is not None
+            chat_id = repository.chat_id(row)
+        for cookie in ("x" * 43, chat_id):
+            forged = aiohttp.ClientSession(
+                cookie_jar=aiohttp.CookieJar(unsafe=True), cookies={"piiri_member": cookie}
             )
-            await ws.receive()
-            assert ws.close_code == 4401
+            async with forged:
+                page = await forged.get(web_service.url("/chat"))
+                assert page.status == 403
+                ws = await forged.ws_connect(
+                    web_service.url("/ws").replace("http", "ws", 1), origin=web_service.base_url
+                )
+                await ws.receive()
+                assert ws.close_code == 4401
         # Another visitor's message and files are not theirs to change or read.
         await second.send({"type": "delete", "message": mine})
         await second.send({"type": "edit", "message": mine, "text": "muutettu"})
