@@ -188,6 +188,28 @@ async def test_no_serious_accessibility_problems_in_finnish_at_phone_size(
         assert box is not None and box["height"] >= 44 and box["width"] >= 44
         await expect(send).to_be_in_viewport()
         await screenshot(page, "web-chat-360")
-        for path in ("/recover", "/phrase", "/j/AAAAAAAA"):
+        for path in ("/recover", "/phrase", "/j/not-a-code!"):
             await page.goto(web_service.url(path))
             assert await axe_violations(page) == [], path
+
+
+async def test_a_join_link_clicked_on_another_site_keeps_the_member_signed_in(
+    browser: Browser, web_service: WebService
+) -> None:
+    """localhost and 127.0.0.1 are different sites: the SameSite=Strict cookie is not sent
+    when a link on one opens the other, the way a message app or an e-mail opens Piiri."""
+    group = await web_service.open_group()
+    link = web_service.join_link(group)
+    elsewhere = f"http://localhost:{web_service.port}/"
+    async with member_page(browser) as page:
+        name = await join(page, link)
+        await page.goto(elsewhere)
+        await page.evaluate(
+            "link => { const a = document.createElement('a'); a.href = link;"
+            " a.id = 'from-elsewhere'; a.textContent = 'Piiri'; document.body.append(a); }",
+            link,
+        )
+        await page.click("#from-elsewhere")
+        await expect(page).to_have_url(link.split("/j/")[0] + "/chat")
+        await expect(page.locator(".msg-text").last).to_have_text("Olet jo tässä ryhmässä.")
+        await expect(page.locator("#messages")).to_contain_text(name)

@@ -79,7 +79,8 @@ class RateLimits:
     @classmethod
     def defaults(cls, *, now: Callable[[], float] = time.monotonic) -> RateLimits:
         return cls(
-            joins_per_address=TokenBuckets(per_minute=10, burst=10, now=now),
+            # A class joining together behind one school address: each join is two requests.
+            joins_per_address=TokenBuckets(per_minute=60, burst=60, now=now),
             messages_per_address=TokenBuckets(per_minute=120, burst=60, now=now),
             messages_per_member=TokenBuckets(per_minute=30, burst=20, now=now),
         )

@@ -25,6 +25,7 @@ from groups.invites import looks_like_code
 
 MAX_CODE = 64
 RECOVER_COOKIE = "piiri_recover"
+SECOND_STEP = "here"
 MAX_TEXT = 4000
 
 
@@ -58,6 +59,23 @@ def too_many(request: web.Request, buckets: TokenBuckets, key: str) -> web.Respo
     return response
 
 
+def from_own_page(request: web.Request) -> bool:
+    """Whether this request is the second step `same_site_step` asked for."""
+    return request.query.get(SECOND_STEP) == "1"
+
+
+def same_site_step(request: web.Request) -> web.Response:
+    """A page that opens `request`'s own address again, from this site.
+
+    The member's cookie is SameSite=Strict, so a browser does not send it when a link on
+    another site (a message app, an e-mail, the organisation's page) opens ours. Without this
+    step such a click would look like a new person, and the new cookie would replace the
+    member's own. Opened from our own page, the cookie comes along.
+    """
+    target = request.rel_url.update_query({SECOND_STEP: "1"})
+    return render(request, "opening.html", {"target": str(target)})
+
+
 @embeddable
 async def join(request: web.Request) -> web.StreamResponse:
     """`/j/<code>`: start the chat's own join flow for this browser, then go to the chat, so
@@ -75,6 +93,8 @@ async def join(request: web.Request) -> web.StreamResponse:
             status=404,
         )
     visitor = await current_visitor(request)
+    if visitor is None and not from_own_page(request):
+        return same_site_step(request)
     response = web.HTTPSeeOther("/chat")
     if visitor is None:
         token, visitor = await deps.transport.new_visitor()
@@ -100,7 +120,7 @@ def _no_chat(request: web.Request) -> web.Response:
 async def chat(request: web.Request) -> web.Response:
     visitor = await current_visitor(request)
     if visitor is None:
-        return _no_chat(request)
+        return _no_chat(request) if from_own_page(request) else same_site_step(request)
     token = member_token(request) or ""
     t = translator(request)
     context = {
