@@ -36,6 +36,9 @@ SENTENCES = re.compile(r"[^.!?;\n]+")
 NGRAMS = (3, 4, 5)
 # Where a message has more than one sentence, each is read on its own as well as the whole.
 MIN_SENTENCE_WORDS = 2
+# The model reads context; a message of fewer words has none for it ("valmis", "moikka
+# kaikki", "idk"), and only the lexicon reads it.
+MIN_MODEL_WORDS = 3
 MODEL_LABEL = "model"
 # Words whose sums of weights are kept; the cache starts over when it is full.
 WORD_CACHE = 50_000
@@ -170,7 +173,9 @@ class LearnedDetector:
         if found is not None or self._model is None:
             return found
         text = reading.folded.text
-        if not WORDS.search(text) or self._model.score(text) < self._model.threshold:
+        if len(WORDS.findall(text)) < MIN_MODEL_WORDS:
+            return None
+        if self._model.score(text) < self._model.threshold:
             return None
         if self._lexicon.says_ordinary(text):  # searched only for the few the model would take
             return None

@@ -50,6 +50,69 @@ HEAVY_BUT_ORDINARY = [
     "huoltajuusneuvottelu meni taas pieleen, oon niin vihainen",
 ]
 
+# Everyday chat, greetings and goodbyes (written for this test, not training lines): a model
+# guess here would hold the message, answer with crisis help and alert a moderator. The
+# first version of the model took "moikka" for a farewell. Still flagged and left out:
+# "i've been thinking about my goals" (a moderator reads it and releases it).
+EVERYDAY = [
+    "valmis",
+    "takaisin",
+    "anteeks",
+    "idk",
+    "tbh",
+    "haluaisin",
+    "moikka",
+    "moikka kaikki",
+    "moikka taas kaikille",
+    "moikka vaan, pitkästä aikaa",
+    "moi, olin eilen kipeänä",
+    "hei kaikki, täällä ollaan",
+    "heippa ja hyvää yötä",
+    "heippa, pitää mennä kauppaan",
+    "okei kiitos",
+    "joo samaa mieltä",
+    "sori että myöhästyin taas",
+    "mä oon valmis aloittamaan",
+    "oon takaisin, jatketaan",
+    "haluaisin kuulla lisää siitä",
+    "anteeks, en tarkottanu keskeyttää",
+    "idk, vaikee sanoa",
+    "tbh mulla meni ihan ok",
+    "kiitos kaikille tästä illasta",
+    "nähdään ensi viikolla samaan aikaan",
+    "mun koira oppi uuden tempun",
+    "tänään oli koulussa koe",
+    "mä tein lettuja iltapalaks",
+    "onks kukaan nähny sitä uutta leffaa",
+    "mulla on huomenna työhaastattelu, jännittää",
+    "hyvää viikonloppua kaikille!",
+    "hej alla, jag är tillbaka",
+    "hej då, vi ses på tisdag",
+    "tack för idag",
+    "jag är klar nu",
+    "förlåt att jag är sen",
+    "hi everyone, i'm back",
+    "bye for now, see you next week",
+    "thanks for listening",
+    "sorry i'm late",
+    "i'm ready",
+    "i decided to try yoga this week",
+    "looking forward to next time",
+    "something good happened today",
+    "no problem at all",
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_greetings_goodbyes_and_everyday_chat_are_left_alone(text: str) -> None:
+    assert SCREEN.check(text).findings == ()
+
+
+def test_a_message_of_one_or_two_words_is_the_lexicon_s_alone() -> None:
+    for text in ("valmis", "takaisin", "moikka kaikki", "idk tbh"):
+        assert SCREEN.check(text).findings == ()
+    assert SCREEN.check("haluun kuolla").action is Action.HOLD
+
 
 @pytest.mark.parametrize("text", UNFORESEEN)
 def test_a_crisis_in_words_no_lexicon_foresaw_is_still_held_and_alerted(text: str) -> None:
