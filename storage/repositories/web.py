@@ -96,7 +96,9 @@ class WebRepository:
         payload: Mapping[str, Any] | None = None,
         attachment: bytes | None = None,
     ) -> WebEvent:
-        """The next event in the visitor's log, numbered by one atomic counter update."""
+        """The next event in the visitor's log, numbered by one atomic counter update.
+
+        A message Piiri sends (SEND) is named by its number, `s<seq>`, unless given a name."""
         result = await self._session.execute(
             update(WebVisitor)
             .where(WebVisitor.id == visitor_id)
@@ -104,6 +106,8 @@ class WebRepository:
             .returning(WebVisitor.last_seq)
         )
         seq = int(result.scalar_one())
+        if message_id is None and kind is WebEventKind.SEND:
+            message_id = f"s{seq}"
         event = WebEvent(
             visitor_id=visitor_id,
             seq=seq,

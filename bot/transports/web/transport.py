@@ -180,8 +180,6 @@ class WebTransport:
             if row is None:
                 raise SendError("no such web chat", permanent=True)
             event = await web.append(row.id, kind, **fields)
-            if kind is WebEventKind.SEND:
-                event.message_id = f"s{event.seq}"
         self.hub.publish(row.id, event_data(event))
         return row.id, event
 
@@ -222,7 +220,7 @@ class WebTransport:
             payload=payload,
             attachment=attachment.data if attachment is not None else None,
         )
-        return SentMessage(message.chat, f"s{event.seq}")
+        return SentMessage(message.chat, str(event.message_id))
 
     async def edit(self, sent: SentMessage, text: str) -> None:
         await self._append_for_chat(
