@@ -24,6 +24,7 @@ from bot.commands import (
     review_queue,
     sanctions,
 )
+from bot.commands import afterwards as afterwards_commands
 from bot.commands import basic as basic_commands
 from bot.commands import facilitator as facilitator_commands
 from bot.commands import feedback as feedback_commands
@@ -33,6 +34,7 @@ from bot.commands import members as members_commands
 from bot.commands import membership as membership_commands
 from bot.commands import newgroup as newgroup_commands
 from bot.commands import privacy as privacy_commands
+from bot.commands import proposals as proposals_commands
 from bot.commands import self_assessment as self_assessment_commands
 from bot.config import Settings
 from bot.deferred import DeferredMessages
@@ -216,6 +218,8 @@ def build_app(
         newgroup_commands,
         feedback_commands,
         self_assessment_commands,
+        proposals_commands,
+        afterwards_commands,
     )
     router = CommandRouter(
         [command for module in modules for command in module.COMMANDS],

@@ -39,6 +39,8 @@ async def send_checkins(
     upcoming = [
         s for s in every if s.status is SessionStatus.SCHEDULED and s.starts_at > session.ends_at
     ]
+    if not upcoming:
+        return 0  # the programme is over: its end has words of its own
     sent = 0
     for membership, person in await tx.memberships.with_persons(group.id, roles=MEMBER_ROLES):
         run = missed_run(held, present, membership)
@@ -49,8 +51,7 @@ async def send_checkins(
             continue  # this run of absences already had its check-in
         texts = texts_for(reader_language(group, membership, person))
         lines = [texts.gettext(CHECK_IN, name=membership.pseudonym, group=group.name)]
-        if upcoming:
-            lines.append(texts.gettext(NEXT, when=when_local(texts.language, group, upcoming[0])))
+        lines.append(texts.gettext(NEXT, when=when_local(texts.language, group, upcoming[0])))
         await tx.outbox.enqueue(person.transport, chat, "\n".join(lines), priority=Priority.ROUTINE)
         sent += 1
     if sent:

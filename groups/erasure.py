@@ -2,10 +2,10 @@
 
 Erasing keeps counts and the audit trail working but leaves no identity: the person row stays
 as a tombstone with its platform id and chats gone; pseudonyms and texts are removed; their
-memberships are closed; their feedback and self-assessment answers are deleted; every copy of
-their messages that others received becomes a short note; queued sends to them are deleted.
-The audit trail refers to people by internal id only, so it needs no change (it cannot be
-changed: it is append-only).
+memberships are closed; their answers are deleted and their proposals lose their text; every
+copy of their messages that others received becomes a short note; queued sends to them are
+deleted. The audit trail refers to people by internal id only, so it needs no change (it
+cannot be changed: it is append-only).
 """
 
 from __future__ import annotations
@@ -89,6 +89,10 @@ async def _membership(tx: Transaction, m: Membership, group: Group | None) -> di
             }
             for answer in await tx.surveys.for_membership(m.id)
         ],
+        "proposals": [
+            {"at": _iso(p.created_at), "text": p.text, "status": p.status}
+            for p in await tx.followup.proposals_by(m.id)
+        ],
     }
 
 
@@ -105,6 +109,8 @@ async def erase(tx: Transaction, person: Person, texts_for: TextsFor, now: datet
             await _withdraw_copies(tx, group, message, texts_for)
             await tx.messages.erase(message, now)
         await tx.surveys.delete_for_membership(membership.id)
+        for proposal in await tx.followup.proposals_by(membership.id):
+            proposal.text = None
         await tx.memberships.erase(membership)
     await tx.joining.discard(person.id)
     await tx.joining.forget_failures(person.id)

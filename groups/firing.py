@@ -22,6 +22,8 @@ from groups.fanout import Recipient, recipients_of, send_each, staff_recipients
 from groups.feedback import rating_buttons
 from groups.programme import Programme, PromptKind, render
 from groups.programme_file import programme_from_document
+from groups.proposals import PROMPT as PROPOSED
+from groups.proposals import proposal_text
 from groups.texts import N_, TextsFor, local_date, local_time
 from groups.timezones import utc_to_local
 from storage.clock import Clock
@@ -240,7 +242,8 @@ class PromptFirer:
             programme = await self._programmes.get(tx, snapshot_id)
             plan = programme.session(session.number) if programme and session else None
             prompt = plan.prompt(post.prompt_key) if plan else None
-            if group is None or session is None or programme is None or prompt is None:
+            proposed = await proposal_text(tx, post.prompt_key) if prompt is None else None
+            if group is None or session is None or programme is None or not (prompt or proposed):
                 log.error("scheduler.post_unreadable", post_id=post.id)
                 failed.append(post.id)
                 continue
@@ -259,14 +262,13 @@ class PromptFirer:
                 key = (session.id, target.language)
                 if key not in values:
                     values[key] = prompt_values(group, programme, session, target.language)
-                text = render(prompt.text.get(target.language, group.language), values[key])
-                send = NewSend(
-                    target.transport,
-                    target.chat_id,
-                    text,
-                    priority,
-                    buttons=_answer_buttons(prompt.kind, group, session, target),
-                )
+                if prompt is None:
+                    text = self._texts_for(target.language).gettext(PROPOSED, text=proposed)
+                    buttons: tuple[tuple[QueuedButton, ...], ...] = ()
+                else:
+                    text = render(prompt.text.get(target.language, group.language), values[key])
+                    buttons = _answer_buttons(prompt.kind, group, session, target)
+                send = NewSend(target.transport, target.chat_id, text, priority, buttons=buttons)
                 sends.append((post.id, target, send))
             sent.append(post.id)
             report.lateness.append(max(lateness, timedelta(0)))

@@ -17,6 +17,15 @@ class OpenPolicy(enum.StrEnum):
 
 
 ENDED = (GroupStatus.FINISHED, GroupStatus.ARCHIVED)
+# A finished group its facilitators keep as an open peer room: no more prompts, but members
+# still talk through the relay, screened as ever.
+OPEN_ROOM = "open"
+
+
+def has_ended(group: Group) -> bool:
+    """Finished or archived, unless kept as an open peer room after its last session."""
+    kept = group.status is GroupStatus.FINISHED and group.after_programme == OPEN_ROOM
+    return group.status in ENDED and not kept
 
 
 def _windows(group: Group, sessions: Sequence[GroupSession]) -> list[tuple[datetime, datetime]]:
@@ -29,9 +38,9 @@ def _windows(group: Group, sessions: Sequence[GroupSession]) -> list[tuple[datet
 
 
 def is_open(group: Group, sessions: Sequence[GroupSession], now: datetime) -> bool:
-    if group.status in ENDED:
+    if has_ended(group):
         return False
-    if group.open_policy != OpenPolicy.SESSIONS:
+    if group.open_policy != OpenPolicy.SESSIONS or group.status is GroupStatus.FINISHED:
         return True
     if group.status is GroupStatus.PAUSED:
         return False

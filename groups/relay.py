@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from groups.alerts import Escalation
 from groups.fanout import Recipient, reader_language, recipients
 from groups.names import display_name
-from groups.opening import ENDED, OpenPolicy, is_open, next_opening
+from groups.opening import OpenPolicy, has_ended, is_open, next_opening
 from groups.review import record_findings
 from groups.texts import N_, Texts, TextsFor
 from moderation.normalise import Author
@@ -106,7 +106,7 @@ class Relay:
         tx = self._tx
         if group.mode is GroupMode.ROOM:
             return Posted(Outcome.ROOM_MODE)
-        if group.status in ENDED:
+        if has_ended(group):
             return Posted(Outcome.ENDED)
         if media is not None and group.media_policy != "review":
             return Posted(Outcome.MEDIA_OFF)
@@ -339,7 +339,7 @@ class Relay:
                 await tx.messages.set_state(message, MessageState.REMOVED)
                 continue
             sessions = await tx.schedule.sessions(group.id)
-            if group.status in ENDED:
+            if has_ended(group):
                 message.text = None
                 await tx.messages.set_state(message, MessageState.REMOVED)
             elif is_open(group, sessions, now):
@@ -427,5 +427,5 @@ def relay_groups(memberships: Sequence[Membership], groups: dict[int, Group]) ->
         if m.status is MembershipStatus.ACTIVE
         and (group := groups.get(m.group_id)) is not None
         and group.mode is GroupMode.RELAY
-        and group.status not in ENDED
+        and not has_ended(group)
     ]

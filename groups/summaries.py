@@ -3,6 +3,7 @@ names), and after the last one they get the full report with its charts."""
 
 from __future__ import annotations
 
+from groups.afterwards import COMMAND_NAMES, after_buttons, ask_to_help
 from groups.fanout import Recipient, send_each, staff_recipients
 from groups.programme import Programme
 from groups.report_charts import report_png
@@ -16,6 +17,10 @@ from storage.store import Transaction
 
 log = get_logger(__name__)
 
+AFTER = N_(
+    "What next for the group? Keep it as an open peer room (members go on talking, no more "
+    "prompts), or close it. You can also choose later with {command}."
+)
 FINAL = N_(
     "The programme of {group} is complete. Here is the full report, and its charts below. "
     "{command} on the server makes it again, also as JSON or CSV."
@@ -61,10 +66,18 @@ async def send_summary(
         await tx.outbox.enqueue(
             target.transport,
             target.chat_id,
+            texts.gettext(AFTER, command="/" + COMMAND_NAMES.get(texts.language, "afterwards")),
+            buttons=after_buttons(texts_for, target.language, group),
+            priority=Priority.ROUTINE,
+        )
+        await tx.outbox.enqueue(
+            target.transport,
+            target.chat_id,
             texts.gettext(N_("Charts: attendance, feedback, and before and after.")),
             attachment=QueuedFile(
                 f"piiri-report-{group.id}.png", "image/png", report_png(texts, report)
             ),
             priority=Priority.ROUTINE,
         )
+    await ask_to_help(tx, texts_for, group)
     log.info("report.final", group_id=group.id)

@@ -67,6 +67,10 @@ TABLE: dict[str, frozenset[str]] = {
     "/msg 1 hei": MODERATING,
     "/endcontact 1": MODERATING,
     "/mod hei": EVERYONE,
+    "/propose hei": EVERYONE,
+    "/proposals": STAFF,
+    "/afterwards": STAFF,
+    "/helpers": STAFF,
 }
 
 

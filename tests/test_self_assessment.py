@@ -8,7 +8,7 @@ import json
 from sqlalchemy import select
 
 from bot.transports.memory import Received
-from storage.models import SurveyResponse
+from storage.models import Proposal, SurveyResponse
 from tests.feedback_helpers import at, joined_group, sessions
 from tests.harness import Harness
 from tests.joining import last, press_shown
@@ -55,6 +55,7 @@ async def test_members_answer_or_skip_each_item_and_see_and_erase_their_answers(
     assert len(asked(h, "aino")) == 2
     await h.presses("aino", f"sa:{plan[8].id}:0:2")
 
+    await h.says("aino", "/ehdota Unesta puhuminen")
     await h.says("aino", "/omattiedot")
     data = json.loads(last(h.transport, "aino").attachment.data)  # type: ignore[union-attr]
     answers = data["groups"][0]["answers"]
@@ -64,9 +65,14 @@ async def test_members_answer_or_skip_each_item_and_see_and_erase_their_answers(
         ("vointi", "wellbeing", "session-9", 2),
     }
 
+    assert [p["text"] for p in data["groups"][0]["proposals"]] == ["Unesta puhuminen"]
+
     await h.says("aino", "/unohdaminut")
     await press_shown(h, "aino", "fg:yes")
     assert await stored(h) == []
+    async with h.app.store.transaction() as tx:
+        (proposal,) = (await tx.session.execute(select(Proposal))).scalars()
+        assert proposal.text is None
 
 
 async def test_a_press_for_another_group_or_a_wrong_item_is_refused(harness: Harness) -> None:

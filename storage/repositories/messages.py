@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -198,7 +198,10 @@ class MessageRepository:
         """Drop all text of groups that finished before the moment; the rows stay for counts."""
 
         finished = select(Group.id).where(
-            Group.finished_at.is_not(None), Group.finished_at < finished_before
+            Group.finished_at.is_not(None),
+            Group.finished_at < finished_before,
+            # An open peer room lives on; its messages follow the ordinary text retention.
+            or_(Group.after_programme.is_(None), Group.after_programme != "open"),
         )
         result = await self._session.execute(
             update(Message)
