@@ -213,3 +213,34 @@ async def test_a_join_link_clicked_on_another_site_keeps_the_member_signed_in(
         await expect(page).to_have_url(link.split("/j/")[0] + "/chat")
         await expect(page.locator(".msg-text").last).to_have_text("Olet jo tässä ryhmässä.")
         await expect(page.locator("#messages")).to_contain_text(name)
+
+
+async def tab_to(page: Page, selector: str, *, most: int = 40) -> None:
+    """Press Tab until `selector` has the focus, as a keyboard-only person moves."""
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        if await page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+async def test_the_join_flow_and_the_chat_work_with_the_keyboard_only(
+    browser: Browser, web_service: WebService
+) -> None:
+    group = await web_service.open_group()
+    async with member_page(browser) as page:
+        await page.goto(web_service.join_link(group))
+        await page.locator('button[data-action="j:ok"]').last.wait_for()
+        await tab_to(page, 'button[data-action="j:ok"]')
+        await page.keyboard.press("Enter")
+        await page.locator('button[data-action="j:n:0"]').last.wait_for()
+        await tab_to(page, 'button[data-action="j:n:0"]:not([disabled])')
+        await page.keyboard.press("Enter")
+        await page.locator('button[data-action="j:l:fi"]').last.wait_for()
+        await tab_to(page, 'button[data-action="j:l:fi"]:not([disabled])')
+        await page.keyboard.press("Enter")
+        await expect(page.locator(".msg-text").last).to_contain_text("Tervetuloa")
+        await tab_to(page, "#composer-text")
+        await page.keyboard.type("Näppäimistöllä kirjoitettu")
+        await page.keyboard.press("Enter")
+        await expect(page.locator(".msg.mine .msg-state").last).to_have_text("Lähetetty")
