@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -94,6 +95,13 @@ async def test_a_crisis_appears_live_and_acknowledge_stops_its_escalation(desk: 
         assert item is not None and item.status is ReviewStatus.ACKNOWLEDGED
         assert item.escalate_at is None and item.acknowledged_by == mira
         before = len(await tx.reviews.alerts(item_id))
+    # The alert itself went to the moderator's dashboard inbox (the group has no moderators'
+    # room), and no "acknowledged" notice comes back to the one who acknowledged.
+    inbox = await (await desk.client.get("/staff/messages")).text()
+    assert CRISIS in inbox and inbox.count('class="card inbox-message"') == 1
+    room = [m.text for m in desk.harness.transport.received.get(STAFF_ROOM, [])]
+    assert not any(CRISIS in text for text in room), "the alert went to Mira only"
+
     desk.harness.clock.advance(timedelta(minutes=30))
     await desk.harness.app.scheduler.tick()
     await desk.harness.settle()
@@ -101,9 +109,41 @@ async def test_a_crisis_appears_live_and_acknowledge_stops_its_escalation(desk: 
         assert len(await tx.reviews.alerts(item_id)) == before, "never raised again"
         events = [(e.action, e.actor_person_id) for e in await tx.audit.recent(group_id=group_id)]
     assert ("review.acknowledge", mira) in events
-    # The facilitators' room, alerted in chat, hears who took it: the notice /ack gives.
-    room = [m.text for m in desk.harness.transport.received[STAFF_ROOM]]
-    assert room[-1].startswith(f"✓ #{item_id}") or f"#{item_id}" in room[-1]
+
+
+async def test_a_private_contact_runs_both_ways_from_the_dashboard(desk: Desk) -> None:
+    group_id, names = await crisis_group(desk)
+    await desk.account("mira", StaffRole.MODERATOR, group_id)
+    desk.harness.transport.say("aino", CRISIS)
+    await desk.harness.settle()
+    item_id = await queue_item(desk, group_id)
+    await desk.login("mira")
+    await desk.post(f"/staff/queue/{item_id}/message", {"text": "Hei, olen täällä. Miten voit?"})
+    await desk.harness.settle()
+    assert "Hei, olen täällä. Miten voit?" in desk.harness.transport.texts("aino")[-1]
+    answer = await desk.harness.says("aino", "/mod Vähän parempi jo, kiitos")
+    assert answer and "moderaattori" in answer[-1].casefold()
+
+    page = await (await desk.client.get("/staff/messages")).text()
+    assert f"{names['aino']} (#{item_id}): Vähän parempi jo, kiitos" in page
+    assert (await desk.client.get("/staff/queue")).status == 200
+    found = re.search(r'action="/staff/messages/(\d+)/reply"', page)
+    assert found is not None
+    reply_id = int(found.group(1))
+    await desk.post(
+        f"/staff/messages/{reply_id}/reply", {"text": "Hyvä kuulla. Kirjoita milloin vain."}
+    )
+    await desk.harness.settle()
+    assert "Hyvä kuulla. Kirjoita milloin vain." in desk.harness.transport.texts("aino")[-1]
+    after = await (await desk.client.get("/staff/messages")).text()
+    assert "Vähän parempi jo" not in after, "answered means read"
+    stranger = await desk.browser()
+    await desk.account("olli", StaffRole.MODERATOR, group_id)
+    await desk.login("olli", client=stranger)
+    refused = await desk.post(
+        f"/staff/messages/{reply_id}/read", page="/staff/messages", client=stranger
+    )
+    assert refused.status == 403, "someone else's message"
 
 
 async def test_a_facilitator_of_another_group_cannot_act_or_see_the_item(desk: Desk) -> None:

@@ -52,6 +52,13 @@ class Outcome:
     person_id: int | None = None
 
 
+def inbox_chat(person: Person) -> str:
+    """The dashboard account's private chat: what Piiri sends a staff member privately (an
+    alert, a member's answer in a private contact, a notice to facilitators) waits in the
+    outbox under it and is read on the dashboard (`bot.dashboard.inbox`)."""
+    return f"person:{person.id}"
+
+
 def normalise_username(text: str) -> str:
     return text.strip().casefold()
 
@@ -114,6 +121,7 @@ async def sign_in(
             return Outcome(SignIn.JUST_LOCKED, person.id)
         return Outcome(SignIn.WRONG, person.id)
     await tx.staff_accounts.record_success(credential)
+    await tx.persons.identify(TRANSPORT, normalise_username(username), dm_chat=inbox_chat(person))
     await tx.audit.append("staff.login", actor_person_id=person.id, subject=subject)
     return Outcome(SignIn.OK, person.id)
 
@@ -162,8 +170,11 @@ async def set_password(
 
 
 async def make_account(tx: Transaction, username: str) -> Person:
-    """The person behind a username, with a credential row (no password yet)."""
-    person = await tx.persons.identify(TRANSPORT, normalise_username(username))
+    """The person behind a username, with a credential row (no password yet) and a
+    dashboard inbox (see `inbox_chat`)."""
+    name = normalise_username(username)
+    person = await tx.persons.identify(TRANSPORT, name)
+    await tx.persons.identify(TRANSPORT, name, dm_chat=inbox_chat(person))
     await tx.staff_accounts.ensure_credential(person.id)
     return person
 

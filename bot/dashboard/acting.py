@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 
 from bot.commands import CommandHandler, Context, Reply
-from bot.dashboard.accounts import TRANSPORT
+from bot.dashboard.accounts import TRANSPORT, inbox_chat
 from bot.dashboard.runtime import Dashboard
 from bot.i18n import Translator
 from bot.ports import ChatRef, Inbound, InboundKind, UserRef
@@ -19,7 +19,7 @@ from storage.store import Transaction
 
 
 def command_context(dash: Dashboard, tx: Transaction, person: Person, t: Translator) -> Context:
-    where = f"person:{person.id}"
+    where = inbox_chat(person)
     event = Inbound(
         transport=TRANSPORT,
         event_id=f"dashboard:{secrets.token_hex(8)}",

@@ -22,7 +22,7 @@ from aiohttp import web
 from bot.commands import Context
 from bot.commands.group_target import is_staff
 from bot.commands.staff_access import moderates
-from bot.dashboard.accounts import current_session
+from bot.dashboard.accounts import TRANSPORT, current_session, inbox_chat
 from bot.dashboard.acting import command_context
 from bot.dashboard.runtime import DASHBOARD, Dashboard
 from bot.i18n import Translator
@@ -54,6 +54,8 @@ class Staff:
     _ctx: Context | None = None
     # Which parts of the dashboard this person's roles open: the chat commands' own checks.
     nav: dict[str, bool] | None = None
+    # Messages waiting in this person's dashboard inbox.
+    unread: int = 0
 
     @property
     def ctx(self) -> Context:
@@ -136,6 +138,7 @@ def signed_in(handler: StaffHandler) -> Callable[[web.Request], Awaitable[web.St
                 "groups": await is_staff(staff.ctx),
                 "admin": person.is_admin,
             }
+            staff.unread = len(await tx.outbox.pending_for(TRANSPORT, inbox_chat(person)))
             return await handler(request, staff)
 
     return guarded
@@ -150,10 +153,17 @@ def page(
     status: int = 200,
 ) -> web.Response:
     """A dashboard page, with the navigation for this person's roles and any notes."""
-    values: dict[str, Any] = {"csrf": staff.csrf if staff else "", "notes": [], "nav": {}}
+    values: dict[str, Any] = {
+        "csrf": staff.csrf if staff else "",
+        "notes": [],
+        "nav": {},
+        "unread": 0,
+        "section": "",
+    }
     if staff is not None:
         values["notes"] = staff.dash.notes(staff.session.id)
         values["nav"] = staff.nav or {}
+        values["unread"] = staff.unread
     values.update(context or {})
     return render(request, template, values, status=status)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.dashboard import invites_view, views_admin, views_auth, views_groups, views_queue
+from bot.dashboard import inbox, invites_view, views_admin, views_auth, views_groups, views_queue
 from bot.dashboard.auth import Staff, page, redirect, signed_in
 from bot.dashboard.runtime import DASHBOARD, Dashboard
 from bot.web.server import WebDeps
@@ -67,6 +67,9 @@ def install_dashboard(app: web.Application, dash: Dashboard) -> None:
     add("GET", "/staff/queue/live", views_queue.live)
     add("POST", r"/staff/queue/{item:\d+}/{action:[a-z]+}", views_queue.act)
     add("GET", "/staff/none", no_role)
+    add("GET", "/staff/messages", inbox.messages_page)
+    add("POST", r"/staff/messages/{message:\d+|all}/read", inbox.mark_read)
+    add("POST", r"/staff/messages/{message:\d+}/reply", inbox.reply)
     add("GET", "/staff/groups", views_groups.groups_page)
     add("POST", "/staff/groups", views_groups.create)
     add("GET", r"/staff/groups/{group:\d+}", views_groups.group_page)

@@ -27,6 +27,7 @@ from bot.commands.staff_access import moderates
 from bot.dashboard.accounts import current_session
 from bot.dashboard.acting import command_context, run
 from bot.dashboard.auth import COOKIE, Staff, csrf_for, forbidden, page, redirect, signed_in
+from bot.dashboard.inbox import rows as inbox_rows
 from bot.dashboard.queue_view import open_items, signature
 from bot.dashboard.runtime import DASHBOARD
 from bot.i18n import N_
@@ -64,6 +65,7 @@ async def queue_page(request: web.Request, staff: Staff) -> web.StreamResponse:
     if not staff.nav or not staff.nav["queue"]:
         return forbidden(request)
     items = await open_items(staff.ctx)
+    messages = await inbox_rows(staff.tx, staff.person)
     return page(
         request,
         staff,
@@ -72,6 +74,7 @@ async def queue_page(request: web.Request, staff: Staff) -> web.StreamResponse:
             "title": staff.t.gettext("Review queue"),
             "section": "queue",
             "items": items,
+            "messages": messages,
             "mute_lengths": MUTE_LENGTHS,
         },
     )
@@ -89,7 +92,8 @@ async def act(request: web.Request, staff: Staff) -> web.StreamResponse:
     elif action in WITH_TEXT:
         words = _ONE_LINE.sub(" ", staff.form.get("text", "")).strip()[:1000]
         if action in ("reveal", "message") and not words:
-            staff.note(staff.t.gettext(TEXT_NEEDED if action == "message" else REASON_NEEDED))
+            missing = TEXT_NEEDED if action == "message" else REASON_NEEDED
+            staff.note(staff.t.gettext(missing))
             return redirect(QUEUE)
         if action == "mute":
             length = staff.form.get("length", "24h")
@@ -158,12 +162,19 @@ async def _fragment(request: web.Request, token: str) -> tuple[str, str] | None:
         if not await moderates(ctx):
             return None
         items = await open_items(ctx)
+        messages = await inbox_rows(tx, person)
     html = aiohttp_jinja2.render_string(
         "staff/queue_items.html",
         request,
-        {"items": items, "csrf": csrf_for(token), "mute_lengths": MUTE_LENGTHS},
+        {
+            "items": items,
+            "messages": messages,
+            "csrf": csrf_for(token),
+            "mute_lengths": MUTE_LENGTHS,
+        },
     )
-    digest = hashlib.sha256(signature(items).encode()).hexdigest()
+    seen = signature(items) + "/" + ",".join(str(m.id) for m in messages)
+    digest = hashlib.sha256(seen.encode()).hexdigest()
     newest = max((i.id for i in items if i.alerting and not i.acknowledged), default=0)
     payload = json.dumps({"html": html, "count": len(items), "newest_alert": newest})
     return digest, payload

@@ -339,6 +339,29 @@ class OutboxRepository:
     async def get(self, send_id: int) -> OutboxMessage | None:
         return await self._session.get(OutboxMessage, send_id)
 
+    async def pending_for(
+        self, transport: str, chat_id: str, *, limit: int = 200
+    ) -> list[OutboxMessage]:
+        """Texts waiting for one chat of a transport that Piiri does not send through but
+        shows itself (the staff dashboard's inbox), oldest first. Chats are stored encrypted,
+        so the transport's pending rows are read and matched here."""
+        result = await self._session.execute(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.transport == transport,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.action == OutboxAction.SEND,
+            )
+            .order_by(OutboxMessage.id)
+        )
+        namespace = chat_namespace(transport)
+        found = [
+            row
+            for row in result.scalars()
+            if self._cipher.decrypt(namespace, row.chat_enc) == chat_id
+        ]
+        return found[-limit:]
+
     async def count_by_status(self) -> dict[OutboxStatus, int]:
         result = await self._session.execute(
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)

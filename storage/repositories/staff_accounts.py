@@ -12,7 +12,14 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
-from storage.models import Person, StaffCredential, StaffLink, StaffSession
+from storage.models import (
+    ContactMessage,
+    Person,
+    PrivateContact,
+    StaffCredential,
+    StaffLink,
+    StaffSession,
+)
 
 
 class StaffAccountRepository:
@@ -147,3 +154,13 @@ class StaffAccountRepository:
     async def use_link(self, link: StaffLink) -> None:
         link.used_at = self._clock.now()
         await self._session.flush()
+
+    async def contact_item_of(self, outbox_id: int) -> int | None:
+        """The review item of the private contact a member's answer (an outbox row to the
+        moderator) belongs to, if it is one."""
+        result = await self._session.execute(
+            select(PrivateContact.review_item_id)
+            .join(ContactMessage, ContactMessage.contact_id == PrivateContact.id)
+            .where(ContactMessage.outbox_id == outbox_id, ContactMessage.to_member.is_(False))
+        )
+        return result.scalar_one_or_none()
