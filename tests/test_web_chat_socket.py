@@ -9,7 +9,7 @@ from typing import Any, cast
 from aiohttp import WSCloseCode, web
 
 from bot.transports.web.transport import Visitor, WebTransport
-from bot.web.member.socket import Connection
+from bot.web.member.socket import MAX_QUEUED, Connection
 
 
 class Page:
@@ -79,3 +79,31 @@ async def test_a_writer_that_cannot_read_the_log_closes_the_page_so_it_reconnect
     )
     await asyncio.wait_for(connection.run(), 1)
     assert page.closed_with == WSCloseCode.INTERNAL_ERROR
+
+
+class SlowPage(Page):
+    async def send_json(self, data: dict[str, Any]) -> None:
+        await asyncio.sleep(0.0005)
+        self.got.append(data)
+
+
+async def test_a_slow_page_holds_few_events_in_memory_and_still_gets_them_all() -> None:
+    log, page = Log(), SlowPage()
+    connection = Connection(
+        cast(web.WebSocketResponse, page),
+        cast(WebTransport, log),
+        Visitor(1, "chat", 0),
+        after=0,
+    )
+    writer = asyncio.create_task(connection.run())
+    await asyncio.sleep(0.01)
+    for seq in range(1, 1001):
+        connection.offer(log.commit(seq))
+        assert connection._queue.qsize() <= MAX_QUEUED
+    for _ in range(400):
+        if len(page.got) >= 1001:
+            break
+        await asyncio.sleep(0.01)
+    writer.cancel()
+    seqs = [m["seq"] for m in page.got if m["type"] == "event"]
+    assert seqs == list(range(1, 1001))

@@ -29,6 +29,7 @@ CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MAX_TEXT = 4000
 MAX_DATA = 64
 HELLO_SECONDS = 10.0
+MAX_QUEUED = 256
 COMMANDS = {"mydata": "/mydata", "forgetme": "/forgetme"}
 NOT_A_MEMBER = 4401
 TOO_MANY_PAGES = 4429
@@ -38,7 +39,11 @@ PAGES_PER_MEMBER = 8
 
 class Connection:
     """One open page: everything it is sent goes through one queue and one writer, in order;
-    log events only once each and never out of order, filling any gap from the store."""
+    log events only once each and never out of order, filling any gap from the store.
+
+    A page that reads slower than events come keeps at most `MAX_QUEUED` of them in memory;
+    past that, events are left in the store and read from there once the page catches up.
+    """
 
     def __init__(
         self, ws: web.WebSocketResponse, transport: WebTransport, visitor: Visitor, after: int
@@ -48,8 +53,12 @@ class Connection:
         self._visitor = visitor
         self.sent = after
         self._queue: asyncio.Queue[EventData] = asyncio.Queue()
+        self._behind = False
 
     def offer(self, event: EventData) -> None:
+        if self._queue.qsize() >= MAX_QUEUED:
+            self._behind = True
+            return
         self._queue.put_nowait(event)
 
     def tell(self, message: EventData) -> None:
@@ -85,6 +94,9 @@ class Connection:
             if seq == self.sent + 1:
                 await self._ws.send_json(item)
                 self.sent = seq
+            if self._behind and self._queue.empty():
+                self._behind = False
+                await self._catch_up()
 
     async def _catch_up(self) -> None:
         while True:
