@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from bot.logs import get_logger
 from bot.ports import (
     Attachment,
+    BatchSending,
     Button,
     ChatRef,
     Outbound,
@@ -128,18 +129,31 @@ class OutboundSender:
         later: dict[int, datetime] = {}
         paced: dict[ChatKey, datetime] = {}
         self._forget_paced()
+        # New messages for a transport that takes many at once wait here until a row of the
+        # same transport that is not a new message comes (it may change one of them), or the
+        # batch ends: then they go in one call, in order.
+        together: list[ClaimedSend] = []
         try:
             for index, send in enumerate(batch):
                 if self._stopping.is_set():
+                    done.extend(await self._deliver_many(together))
+                    together = []
                     await self._release(batch[index:])
                     break
                 until = self._paced(send, paced)
                 if until is not None:
                     later[send.id] = until
                     continue
+                if self._takes_many(send):
+                    together.append(send)
+                    continue
+                if any(waiting.transport == send.transport for waiting in together):
+                    done.extend(await self._deliver_many(together))
+                    together = []
                 outcome = await self._deliver(send)
                 if outcome is not None:
                     done.append(outcome)
+            done.extend(await self._deliver_many(together))
         finally:
             if done or later:
                 async with self._store.transaction() as tx:
@@ -187,26 +201,48 @@ class OutboundSender:
             return None
         if send.action is not OutboxAction.SEND:
             return await self._change(transport, send)
-        message = Outbound(
-            chat=ChatRef(send.transport, send.chat_id),
-            text=send.text,
-            buttons=tuple(tuple(Button(b.label, b.data) for b in row) for row in send.buttons),
-            notice=send.notice,
-            attachment=(
-                Attachment(send.attachment.name, send.attachment.media_type, send.attachment.data)
-                if send.attachment
-                else None
-            ),
-            reply_to=send.reply_to_message_id,
-        )
         try:
-            sent = await transport.send(message)
+            sent = await transport.send(_outbound(send))
         except SendError as exc:
             await self._settle_failure(send, exc.reason, exc.permanent, exc.retry_after)
             return None
         except Exception as exc:
             await self._settle_failure(send, type(exc).__name__, False, None)
             return None
+        return self._sent(send, sent)
+
+    def _takes_many(self, send: ClaimedSend) -> bool:
+        transport: object = self._transports.get(send.transport)
+        return send.action is OutboxAction.SEND and isinstance(transport, BatchSending)
+
+    async def _deliver_many(self, sends: list[ClaimedSend]) -> list[Done]:
+        """New messages for transports that take many at once: one call per transport."""
+        done: list[Done] = []
+        by_transport: dict[str, list[ClaimedSend]] = {}
+        for send in sends:
+            by_transport.setdefault(send.transport, []).append(send)
+        for name, rows in by_transport.items():
+            transport: object = self._transports.get(name)
+            if not isinstance(transport, BatchSending):  # pragma: no cover - see _takes_many
+                continue
+            try:
+                results = await transport.send_many([_outbound(row) for row in rows])
+                if len(results) != len(rows):
+                    raise RuntimeError("a transport answered a batch with a different length")
+            except Exception as exc:
+                for row in rows:
+                    await self._settle_failure(row, type(exc).__name__, False, None)
+                continue
+            for row, result in zip(rows, results, strict=True):
+                if isinstance(result, SendError):
+                    await self._settle_failure(
+                        row, result.reason, result.permanent, result.retry_after
+                    )
+                else:
+                    done.append(self._sent(row, result))
+        return done
+
+    def _sent(self, send: ClaimedSend, sent: SentMessage) -> Done:
         log.info(
             "outbound.sent",
             outbox_id=send.id,
@@ -259,3 +295,18 @@ class OutboundSender:
             log.error("outbound.failed", permanent=permanent, **fields)
         else:
             log.warning("outbound.retry", **fields)
+
+
+def _outbound(send: ClaimedSend) -> Outbound:
+    return Outbound(
+        chat=ChatRef(send.transport, send.chat_id),
+        text=send.text,
+        buttons=tuple(tuple(Button(b.label, b.data) for b in row) for row in send.buttons),
+        notice=send.notice,
+        attachment=(
+            Attachment(send.attachment.name, send.attachment.media_type, send.attachment.data)
+            if send.attachment
+            else None
+        ),
+        reply_to=send.reply_to_message_id,
+    )

@@ -7,7 +7,7 @@ and convert to and from these types there; nothing else sees a platform object.
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -168,6 +168,17 @@ class Paced(Protocol):
     def wait_before(self, chat: ChatRef) -> float:
         """Seconds until `chat` may receive its next message; 0 when it may now."""
         ...
+
+
+@runtime_checkable
+class BatchSending(Protocol):
+    """A transport that takes several messages at once, e.g. writing them in one transaction
+    (the web chat). The outbound queue hands it all of a batch's new messages for it, in
+    order; it answers each with what `send` would have returned or raised."""
+
+    name: str
+
+    async def send_many(self, messages: Sequence[Outbound]) -> list[SentMessage | SendError]: ...
 
 
 @runtime_checkable
