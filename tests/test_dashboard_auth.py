@@ -157,3 +157,20 @@ async def test_a_one_time_link_expires(desk: Desk) -> None:
     assert (await desk.client.get(path)).status == 410
     newer = await bootstrap_admin(desk.store, desk.harness.clock)
     assert newer is not None and newer != path and (await desk.client.get(newer)).status == 200
+
+
+async def test_a_staff_member_chooses_the_dashboard_language(desk: Desk) -> None:
+    await desk.account("mira", StaffRole.ADMIN)
+    await desk.login("mira")
+    finnish = await (await desk.client.get("/staff/queue")).text()
+    assert '<html lang="fi">' in finnish and "Tarkistusjono" in finnish
+    chosen = await desk.post(
+        "/staff/language", {"language": "sv", "back": "/staff/queue"}, page="/staff/queue"
+    )
+    assert chosen.headers["Location"] == "/staff/queue"
+    swedish = await (await desk.client.get("/staff/queue")).text()
+    assert '<html lang="sv">' in swedish and "Granskningskö" in swedish
+    elsewhere = await desk.post(
+        "/staff/language", {"language": "en", "back": "https://evil.example/"}, page="/staff"
+    )
+    assert elsewhere.headers["Location"] == "/staff"

@@ -205,4 +205,22 @@ async def test_no_serious_accessibility_violations_in_finnish(
         await expect(page.locator("li.item")).to_have_count(1)
         found["queue"] = await axe_violations(page)
         await screenshot(page, "dashboard-queue-desktop")
-    assert found == {"login": [], "groups": [], "group": [], "queue": []}
+    async with service.app.store.transaction() as tx:
+        person = await make_account(tx, "anna")
+        await tx.persons.set_admin(person, True)
+        await set_password(tx, person, PASSWORD, actor_person_id=None, via="test")
+    async with staff_page(browser) as page:
+        await sign_in(page, service, "anna")
+        for name in ("accounts", "audit", "messages"):
+            await page.goto(service.url(f"/staff/{name}"))
+            found[name] = await axe_violations(page)
+        await screenshot(page, "dashboard-messages")
+    assert found == {
+        "login": [],
+        "groups": [],
+        "group": [],
+        "queue": [],
+        "accounts": [],
+        "audit": [],
+        "messages": [],
+    }

@@ -159,6 +159,7 @@ def page(
         "nav": {},
         "unread": 0,
         "section": "",
+        "here": request.path,
     }
     if staff is not None:
         values["notes"] = staff.dash.notes(staff.session.id)

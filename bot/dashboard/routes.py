@@ -28,6 +28,16 @@ async def home(request: web.Request, staff: Staff) -> web.StreamResponse:
 
 
 @signed_in
+async def choose_language(request: web.Request, staff: Staff) -> web.StreamResponse:
+    """The dashboard's language for this person (kept like a member's choice)."""
+    language = staff.form.get("language", "")
+    if staff.dash.catalogues.supports(language):
+        await staff.tx.persons.set_language(staff.person, language)
+    back = staff.form.get("back", "/staff")
+    return redirect(back if back.startswith("/staff") and "//" not in back else "/staff")
+
+
+@signed_in
 async def no_role(request: web.Request, staff: Staff) -> web.StreamResponse:
     return page(request, staff, "staff/none.html", {"title": staff.t.gettext("No role yet")})
 
@@ -67,6 +77,7 @@ def install_dashboard(app: web.Application, dash: Dashboard) -> None:
     add("GET", "/staff/queue/live", views_queue.live)
     add("POST", r"/staff/queue/{item:\d+}/{action:[a-z]+}", views_queue.act)
     add("GET", "/staff/none", no_role)
+    add("POST", "/staff/language", choose_language)
     add("GET", "/staff/messages", inbox.messages_page)
     add("POST", r"/staff/messages/{message:\d+|all}/read", inbox.mark_read)
     add("POST", r"/staff/messages/{message:\d+}/reply", inbox.reply)
