@@ -52,6 +52,11 @@ async def test_lockout_after_failures_and_sessions_that_end(
     async with store.transaction() as tx:
         assert await current_session(tx, token, clock.now(), POLICY) is None
         assert await current_session(tx, "ei-mikään-tunniste", clock.now(), POLICY) is None
+        stale = await open_session(tx, person.id, clock.now(), POLICY)
+    clock.advance(POLICY.session_absolute)
+    async with store.transaction() as tx:
+        await open_session(tx, person.id, clock.now(), POLICY)
+        assert await tx.staff_accounts.find_session(token_hash(stale)) is None, "cleared"
         actions = [e.action for e in reversed(await tx.audit.recent())]
     assert actions.count("staff.login_failed") == 3
     assert "staff.locked" in actions and "staff.login_refused" in actions

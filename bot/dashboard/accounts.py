@@ -127,7 +127,9 @@ async def sign_in(
 
 
 async def open_session(tx: Transaction, person_id: int, now: datetime, policy: Policy) -> str:
-    """A new session; returns the cookie's token (only its hash is kept)."""
+    """A new session; returns the cookie's token (only its hash is kept). Sessions that ran
+    out (anyone's) are cleared on the way."""
+    await tx.staff_accounts.purge_sessions(now, now - policy.session_idle)
     token = new_token()
     await tx.staff_accounts.open_session(
         person_id, token_hash(token), now + policy.session_absolute
