@@ -12,10 +12,12 @@ import pytest
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.ports import BatchSending, Outbound, SendError, SentMessage
+from bot.ports import BatchSending, Button, ChatRef, Outbound, SendError, SentMessage
 from bot.transports.memory import MemoryTransport
+from bot.transports.web import WebTransport
 from storage.clock import ManualClock
 from storage.crypto import IdentityCipher
+from storage.store import Store
 from tests.harness import Harness
 from tests.joining import join, joinable_group
 
@@ -114,3 +116,31 @@ async def test_an_edit_made_before_the_copies_went_reaches_every_copy(many: Harn
         assert transport.texts(person)[-1] == f"{names['a1']}: korjattu"
         assert sum("kirjoitusvirhe" in t or "korjattu" in t for t in transport.texts(person)) == 1
     assert len(transport.calls) > before
+
+
+async def test_the_web_chat_writes_a_batch_in_one_go_and_an_unknown_chat_fails_alone(
+    store: Store, cipher: IdentityCipher
+) -> None:
+    web = WebTransport(store, cipher)
+    assert isinstance(web, BatchSending)
+    _token, aino = await web.new_visitor()
+    _token, bo = await web.new_visitor()
+    results = await web.send_many(
+        [
+            Outbound(aino.chat, "Tervetuloa"),
+            Outbound(ChatRef("web", "nobody-has-this-chat"), "hukassa"),
+            Outbound(bo.chat, "Hei", buttons=((Button("Kyllä", "y"),),)),
+            Outbound(aino.chat, "Toinen"),
+        ]
+    )
+    assert [type(r).__name__ for r in results] == [
+        "SentMessage",
+        "SendError",
+        "SentMessage",
+        "SentMessage",
+    ]
+    refused = results[1]
+    assert isinstance(refused, SendError) and refused.permanent
+    assert [e["text"] for e in await web.events_after(aino.id, 0)] == ["Tervetuloa", "Toinen"]
+    (hei,) = await web.events_after(bo.id, 0)
+    assert hei["buttons"] == [[{"label": "Kyllä", "data": "y"}]]

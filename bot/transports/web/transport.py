@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,24 +204,29 @@ class WebTransport:
         self._sink = None
 
     async def send(self, message: Outbound) -> SentMessage:
-        payload: dict[str, Any] = {}
-        if message.buttons:
-            payload["buttons"] = buttons_payload(message.buttons)
-        if message.notice:
-            payload["notice"] = True
-        if message.reply_to:
-            payload["reply_to"] = message.reply_to
-        attachment = message.attachment
-        if attachment is not None:
-            payload["file"] = {"name": attachment.name, "type": attachment.media_type}
         _visitor_id, event = await self._append_for_chat(
-            message.chat,
-            WebEventKind.SEND,
-            text=message.text,
-            payload=payload,
-            attachment=attachment.data if attachment is not None else None,
+            message.chat, WebEventKind.SEND, **_send_fields(message)
         )
         return SentMessage(message.chat, str(event.message_id))
+
+    async def send_many(self, messages: Sequence[Outbound]) -> list[SentMessage | SendError]:
+        """A batch of the outbound queue in one transaction (one commit instead of one per
+        copy), each event pushed once committed; a message to a chat nobody has fails alone."""
+        results: list[SentMessage | SendError] = []
+        written: list[tuple[int, WebEvent]] = []
+        async with self._store.transaction() as tx:
+            web = self.repository(tx)
+            for message in messages:
+                row = await web.by_chat(message.chat.chat_id)
+                if row is None:
+                    results.append(SendError("no such web chat", permanent=True))
+                    continue
+                event = await web.append(row.id, WebEventKind.SEND, **_send_fields(message))
+                written.append((row.id, event))
+                results.append(SentMessage(message.chat, str(event.message_id)))
+        for visitor_id, event in written:
+            self.hub.publish(visitor_id, event_data(event))
+        return results
 
     async def edit(self, sent: SentMessage, text: str) -> None:
         await self._append_for_chat(
@@ -384,3 +390,22 @@ class WebTransport:
             event = await web.append(visitor.id, WebEventKind.RESET)
         self.hub.publish(visitor.id, event_data(event))
         log.info("web.visitor_forgotten", visitor=visitor.id)
+
+
+def _send_fields(message: Outbound) -> dict[str, Any]:
+    """A message as its SEND event's text, payload (buttons, notice, reply, file) and file."""
+    payload: dict[str, Any] = {}
+    if message.buttons:
+        payload["buttons"] = buttons_payload(message.buttons)
+    if message.notice:
+        payload["notice"] = True
+    if message.reply_to:
+        payload["reply_to"] = message.reply_to
+    attachment = message.attachment
+    if attachment is not None:
+        payload["file"] = {"name": attachment.name, "type": attachment.media_type}
+    return {
+        "text": message.text,
+        "payload": payload,
+        "attachment": attachment.data if attachment is not None else None,
+    }
