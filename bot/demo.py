@@ -255,7 +255,63 @@ async def _play_session(
         "(Bo and Chris get every prompt too, in Swedish and English where the programme", file=out
     )
     print(" has them. `piiri programs show tunteet` shows all nine sessions.)\n", file=out)
+    await _feedback(app, transport, clock, out, group.id)
     await _crisis(app, transport, clock, out, group.id)
+
+
+FACILITATORS_ROOM = "room:facilitators"
+# The rest of the first session, walked through so no prompt is late: the discussion, the
+# closing round, and at its end the feedback question.
+REST_OF_SESSION = (timedelta(minutes=40), timedelta(minutes=80), timedelta(minutes=90))
+
+
+async def _feedback(
+    app: App, transport: MemoryTransport, clock: ManualClock, out: TextIO, group_id: int
+) -> None:
+    """The feedback question with its 1–5 buttons, an answer with a comment, and two hours
+    later the facilitators' summary: figures and comments, no names."""
+    async with app.store.transaction() as tx:
+        group = await tx.groups.get(group_id)
+        if group is None:  # pragma: no cover - made above
+            return
+        await add_staff(
+            tx, PlatformRef(transport.name, "Sanna"), StaffRole.FACILITATOR, group, name="Sanna"
+        )
+        await bind_rooms(
+            tx, group, {RoomPurpose.FACILITATORS: PlatformRef(transport.name, FACILITATORS_ROOM)}
+        )
+        first = (await tx.schedule.sessions(group_id))[0]
+    seen = len(transport.inbox("Aino"))
+    for offset in REST_OF_SESSION:
+        clock.set(first.starts_at + offset)
+        await settle(app, transport, clock)
+    question = transport.inbox("Aino")[-1]
+    print("— 19:30, the session ends —\n  to Aino (the last of what came):", file=out)
+    for line in _render([question]):
+        print(line, file=out)
+    seen = len(transport.inbox("Aino"))
+    for person, value in (("Aino", 4), ("Bo", 5), ("Chris", 3)):
+        transport.press(person, f"fb:{first.id}:{value}")
+    await settle(app, transport, clock)
+    print("Aino › [4]", file=out)
+    for line in _render(transport.inbox("Aino")[seen:]):
+        print(line, file=out)
+    seen = len(transport.inbox("Aino"))
+    comment = "Kiva aloitus, kiitos!"
+    transport.say("Aino", comment)
+    await settle(app, transport, clock)
+    print(f"Aino › {comment}", file=out)
+    for line in _render(transport.inbox("Aino")[seen:]):
+        print(line, file=out)
+    print("(Bo tapped 5 and Chris 3; the comment went to no one in the group)\n", file=out)
+    before = len(transport.received.get(FACILITATORS_ROOM, []))
+    clock.set(first.ends_at + timedelta(hours=2, minutes=1))
+    await settle(app, transport, clock)
+    print("— two hours later, the facilitators' room gets a summary —", file=out)
+    room = transport.received.get(FACILITATORS_ROOM, [])[before:]
+    for line in _render([m for m in room if "on päättynyt" in m.text]):
+        print(line, file=out)
+    print("  (figures from fewer than three people would read “too few answers”)\n", file=out)
 
 
 MODERATORS_ROOM = "room:moderators"

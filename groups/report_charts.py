@@ -5,6 +5,7 @@ figure from fewer than three people is drawn as an empty place marked "too few a
 from __future__ import annotations
 
 import io
+import math
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -62,11 +63,19 @@ def _feedback(axes: Axes, texts: Texts, report: Report) -> None:
     _ = texts.gettext
     _style(axes, _(N_("Feedback per session (1–5)")))
     done = [row for row in report.sessions if row.done]
-    shown = [(row.number, row.feedback.value) for row in done if row.feedback.value is not None]
-    if shown:
-        axes.plot([n for n, _v in shown], [v for _n, v in shown], marker="o", color=ORANGE, lw=2.5)
-        for n, value in shown:
-            axes.text(n, value + 0.2, number(value, texts.language), ha="center", fontsize=11)
+    # A suppressed session breaks the line: no trend is drawn through it.
+    points = [(row.number, row.feedback.value) for row in done]
+    if any(value is not None for _n, value in points):
+        axes.plot(
+            [n for n, _v in points],
+            [math.nan if v is None else v for _n, v in points],
+            marker="o",
+            color=ORANGE,
+            lw=2.5,
+        )
+        for n, value in points:
+            if value is not None:
+                axes.text(n, value + 0.2, number(value, texts.language), ha="center", fontsize=11)
     for row in done:
         if row.feedback.value is None:
             axes.text(row.number, 3, _(TOO_FEW), rotation=90, ha="center", va="center", color=GREY)

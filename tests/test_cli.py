@@ -156,3 +156,13 @@ def test_the_demo_shows_a_crisis_reaching_the_moderators(
     assert "Aino and Bo see: nothing of it" in out
     assert "🚨 Kriisi" in out and "hälytys 2" in out
     assert "kuittasi Mira (moderaattori)" in out
+
+
+def test_the_demo_shows_a_feedback_answer_and_the_facilitators_summary(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "[1] [2] [3] [4] [5]" in out and "Aino › [4]" in out
+    assert "Piiri › Kiitos, tallensin kommenttisi." in out
+    assert "Palaute: 4,0 (3 vastausta)" in out and "– Kiva aloitus, kiitos!" in out
