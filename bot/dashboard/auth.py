@@ -22,8 +22,9 @@ from aiohttp import web
 from bot.commands import Context
 from bot.commands.group_target import is_staff
 from bot.commands.staff_access import moderates
-from bot.dashboard.accounts import TRANSPORT, current_session, inbox_chat
+from bot.dashboard.accounts import current_session
 from bot.dashboard.acting import command_context
+from bot.dashboard.inbox_store import rows as inbox_rows
 from bot.dashboard.runtime import DASHBOARD, Dashboard
 from bot.i18n import Translator
 from bot.logs import get_logger
@@ -138,7 +139,7 @@ def signed_in(handler: StaffHandler) -> Callable[[web.Request], Awaitable[web.St
                 "groups": await is_staff(staff.ctx),
                 "admin": person.is_admin,
             }
-            staff.unread = len(await tx.outbox.pending_for(TRANSPORT, inbox_chat(person)))
+            staff.unread = len(await inbox_rows(tx, person))
             return await handler(request, staff)
 
     return guarded

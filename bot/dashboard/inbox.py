@@ -6,45 +6,17 @@ A member's answer can be answered from here: it goes through `/msg` like in the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from aiohttp import web
 
 from bot.commands.private_contact import message_member
-from bot.dashboard.accounts import TRANSPORT, inbox_chat
 from bot.dashboard.acting import run
 from bot.dashboard.auth import Staff, forbidden, page, redirect, signed_in
+from bot.dashboard.inbox_store import rows, unread
 from bot.i18n import N_
-from storage.models import OutboxMessage, Person
-from storage.store import Transaction
+from storage.models import OutboxMessage
 
 MESSAGES = "/staff/messages"
 TEXT_NEEDED = N_("Write the message first.")
-
-
-@dataclass(frozen=True, slots=True)
-class InboxRow:
-    id: int
-    text: str
-    at: str
-    # The queue item of the private contact this answer belongs to, when it is one.
-    item_id: int | None
-
-
-async def unread(tx: Transaction, person: Person) -> list[OutboxMessage]:
-    return await tx.outbox.pending_for(TRANSPORT, inbox_chat(person))
-
-
-async def rows(tx: Transaction, person: Person) -> list[InboxRow]:
-    return [
-        InboxRow(
-            id=row.id,
-            text=row.text or "",
-            at=row.created_at.strftime("%Y-%m-%d %H:%M") + " UTC",
-            item_id=await tx.staff_accounts.contact_item_of(row.id),
-        )
-        for row in reversed(await unread(tx, person))
-    ]
 
 
 @signed_in

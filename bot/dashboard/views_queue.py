@@ -27,7 +27,7 @@ from bot.commands.staff_access import moderates
 from bot.dashboard.accounts import current_session
 from bot.dashboard.acting import command_context, run
 from bot.dashboard.auth import COOKIE, Staff, csrf_for, forbidden, page, redirect, signed_in
-from bot.dashboard.inbox import rows as inbox_rows
+from bot.dashboard.inbox_store import rows as inbox_rows
 from bot.dashboard.queue_view import open_items, signature
 from bot.dashboard.runtime import DASHBOARD
 from bot.i18n import N_
@@ -65,7 +65,7 @@ async def queue_page(request: web.Request, staff: Staff) -> web.StreamResponse:
     if not staff.nav or not staff.nav["queue"]:
         return forbidden(request)
     items = await open_items(staff.ctx)
-    messages = await inbox_rows(staff.tx, staff.person)
+    messages = await inbox_rows(staff.tx, staff.person, alerts=False)
     return page(
         request,
         staff,
@@ -162,7 +162,7 @@ async def _fragment(request: web.Request, token: str) -> tuple[str, str] | None:
         if not await moderates(ctx):
             return None
         items = await open_items(ctx)
-        messages = await inbox_rows(tx, person)
+        messages = await inbox_rows(tx, person, alerts=False)
     html = aiohttp_jinja2.render_string(
         "staff/queue_items.html",
         request,

@@ -16,6 +16,8 @@ from storage.models import (
     ContactMessage,
     Person,
     PrivateContact,
+    ReviewAlert,
+    ReviewItem,
     StaffCredential,
     StaffLink,
     StaffSession,
@@ -164,3 +166,12 @@ class StaffAccountRepository:
             .where(ContactMessage.outbox_id == outbox_id, ContactMessage.to_member.is_(False))
         )
         return result.scalar_one_or_none()
+
+    async def alert_item_of(self, outbox_id: int) -> ReviewItem | None:
+        """The review item an outbox row alerted about, if it is an alert."""
+        result = await self._session.execute(
+            select(ReviewItem)
+            .join(ReviewAlert, ReviewAlert.review_item_id == ReviewItem.id)
+            .where(ReviewAlert.outbox_id == outbox_id)
+        )
+        return result.scalars().first()
