@@ -199,6 +199,9 @@ async def test_no_serious_accessibility_violations_in_finnish(
         found["groups"] = await axe_violations(page)
         await page.goto(service.url(f"/staff/groups/{group.id}"))
         found["group"] = await axe_violations(page)
+        await page.goto(service.url(f"/staff/groups/{group.id}/report"))
+        found["report"] = await axe_violations(page)
+        await screenshot(page, "dashboard-report")
     async with staff_page(browser, width=1024) as page:
         await sign_in(page, service, "mira")
         await page.goto(service.url("/staff/queue"))
@@ -219,6 +222,7 @@ async def test_no_serious_accessibility_violations_in_finnish(
         "login": [],
         "groups": [],
         "group": [],
+        "report": [],
         "queue": [],
         "accounts": [],
         "audit": [],

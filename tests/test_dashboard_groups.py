@@ -175,3 +175,29 @@ async def test_invite_codes_with_a_join_link_and_a_qr_code_are_made_and_revoked(
     assert {"invite.created", "invite.revoked"} <= set(await audit_actions(desk, group.id))
     # Joining by the revoked code's link is refused (the member chat reads the same rows).
     assert link.endswith(code)
+
+
+async def test_a_facilitator_reads_the_group_report_with_charts_and_csv(desk: Desk) -> None:
+    h = desk.harness
+    group = await joinable_group(h.app, h.transport, date(2027, 1, 12))
+    await join(h, "aino", group.code)
+    await desk.account("fanni", StaffRole.FACILITATOR, group.id)
+    await desk.login("fanni")
+    path = f"/staff/groups/{group.id}/report"
+    page = await desk.client.get(path)
+    text = await page.text()
+    assert page.status == 200 and "Iltapiiri" in text and f'src="{path}.png"' in text
+    chart = await desk.client.get(f"{path}.png")
+    assert chart.status == 200 and (await chart.read()).startswith(b"\x89PNG")
+    table = await desk.client.get(f"{path}.csv")
+    assert table.status == 200 and table.content_type == "text/csv"
+    assert "aino" not in await table.text()
+
+    other = await desk.browser()
+    theirs = await joinable_group(
+        h.app, h.transport, date(2027, 1, 13), facilitator="toinen", staff_room=False
+    )
+    await desk.account("olli", StaffRole.FACILITATOR, theirs.id)
+    await desk.login("olli", client=other)
+    for suffix in ("", ".png", ".csv"):
+        assert (await other.get(path + suffix)).status == 403

@@ -6,7 +6,15 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.dashboard import inbox, invites_view, views_admin, views_auth, views_groups, views_queue
+from bot.dashboard import (
+    inbox,
+    invites_view,
+    views_admin,
+    views_auth,
+    views_groups,
+    views_queue,
+    views_report,
+)
 from bot.dashboard.auth import Staff, page, redirect, signed_in
 from bot.dashboard.runtime import DASHBOARD, Dashboard
 from bot.web.server import WebDeps
@@ -85,6 +93,8 @@ def install_dashboard(app: web.Application, dash: Dashboard) -> None:
     add("POST", "/staff/groups", views_groups.create)
     add("GET", r"/staff/groups/{group:\d+}", views_groups.group_page)
     add("GET", r"/staff/groups/{group:\d+}/sessions/{number:\d+}", views_groups.preview_page)
+    add("GET", r"/staff/groups/{group:\d+}/report", views_report.report_page)
+    add("GET", r"/staff/groups/{group:\d+}/report.{kind:csv|png}", views_report.report_file)
     add("POST", r"/staff/groups/{group:\d+}/invites", invites_view.create)
     add(
         "POST",
