@@ -10,6 +10,7 @@ import sys
 from bot.app import App, build_app
 from bot.command_menu import command_menus
 from bot.config import Settings
+from bot.first_start import first_start_lines
 from bot.i18n import Catalogues
 from bot.logs import get_logger
 from bot.ports import Transport
@@ -63,7 +64,6 @@ async def run(settings: Settings) -> int:
     app: App | None = None
     try:
         app = await prepare(settings, key.cipher)
-        # The first start (bot/first_start.py) adds its sample group and admin link here.
         await app.start()
     except (TransportStartError, MatrixStartError) as exc:
         _say(str(exc))
@@ -75,6 +75,8 @@ async def run(settings: Settings) -> int:
         return EXIT_ERROR
     if app.web is not None:
         _say(f"the web chat is at {settings.web.base_url()} (stop with Ctrl+C)")
+        for line in await first_start_lines(app, embedded=not platforms):
+            _say(line)
     await app.run_until_signal()
     return EXIT_OK
 

@@ -12,14 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.dashboard import bootstrap_admin
 from bot.i18n import N_, Catalogues
 from groups.invites import create_invite
 from groups.planning import NewGroup, create_group
 from groups.programme_library import ProgrammeLibrary
 from groups.schedule import Series
 from storage.store import Store
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 SAMPLE_PROGRAMME = "tunteet"
 SAMPLE_NAME = N_("Sample group for trying Piiri out")
@@ -68,3 +73,34 @@ async def create_sample_group(
             tx, group, max_uses=None, expires_at=None, actor_person_id=None, via="first-start"
         )
         return SampleGroup(group.id, code)
+
+
+async def first_start_lines(app: App, *, embedded: bool) -> list[str]:
+    """What the operator is told on the terminal when the web is served: the first admin's
+    one-time link while no admin has a password yet and, on the embedded default's first
+    start, the sample group's join link. Never logged."""
+    settings = app.settings
+    base = settings.web.base_url()
+    lines = []
+    if embedded:
+        sample = await create_sample_group(
+            app.store,
+            app.programmes,
+            app.catalogues,
+            now=app.clock.now(),
+            language=settings.i18n.default_language,
+            zone=settings.schedule.default_timezone,
+        )
+        if sample is not None:
+            lines.append(
+                f"a sample group is ready: open {base}/j/{sample.code} in two browser windows "
+                "and talk to yourself under two pseudonyms"
+            )
+    welcome = await bootstrap_admin(app.store, app.clock)
+    if welcome is not None:
+        lines.append(
+            f"set the first admin's password at {base}{welcome} (one use, valid for a day; "
+            "a new link comes with each start until it is used), then sign in at "
+            f"{base}/staff"
+        )
+    return lines

@@ -3,12 +3,22 @@ at once, made once and never again."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import sys
 from datetime import time
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import aiohttp
 
 from bot.first_start import SAMPLE_PROGRAMME, create_sample_group
 from tests.harness import Harness
 from tests.joining import last, press_shown
+from tests.web_service import free_port
 
 
 async def _sample(h: Harness, language: str = "fi") -> tuple[int, str]:
@@ -82,3 +92,69 @@ async def test_the_sample_group_is_named_in_the_service_language(harness: Harnes
         group = await tx.groups.get(group_id)
     assert group is not None and group.language == "sv"
     assert group.name == "Provgrupp för att prova Piiri"
+
+
+async def _start(cwd: Path, port: int) -> tuple[asyncio.subprocess.Process, list[str]]:
+    """`piiri run` in a fresh directory with no config and no secrets: the embedded default.
+    Returns once it says where the web chat is, with what it said after that."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIIRI_")}
+    env["PIIRI_WEB_PORT"] = str(port)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=cwd,
+        env=env,
+        stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    assert process.stderr is not None
+    said: list[str] = []
+    while not any("the web chat is at" in line for line in said):
+        line = await asyncio.wait_for(process.stderr.readline(), 60)
+        assert line, f"piiri run stopped: {said}"
+        said.append(line.decode())
+    # The first-start lines follow at once; give them a moment to arrive.
+    with contextlib.suppress(TimeoutError):
+        while True:
+            line = await asyncio.wait_for(process.stderr.readline(), 3)
+            if not line:
+                break
+            said.append(line.decode())
+    return process, said
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    process.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(process.wait(), 30) == 0
+
+
+async def test_piiri_run_on_a_fresh_machine_offers_the_sample_group_and_the_admin_link(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    process, said = await _start(tmp_path, port)
+    try:
+        [join_line] = [line for line in said if "/j/" in line]
+        [admin_line] = [line for line in said if "/staff/welcome/" in line]
+        join_url = re.search(r"http://\S+/j/\S+", join_line)
+        welcome_url = re.search(r"http://\S+/staff/welcome/\S+", admin_line)
+        assert join_url and welcome_url
+        async with aiohttp.ClientSession() as browser:
+            async with browser.get(join_url.group()) as page:
+                assert page.status == 200
+                assert "Piiri" in await page.text()
+            async with browser.get(welcome_url.group()) as page:
+                assert page.status == 200
+                assert 'type="password"' in await page.text()
+    finally:
+        await _stop(process)
+    assert (tmp_path / "piiri-data" / "piiri.db").exists()
+
+    process, said = await _start(tmp_path, port)
+    try:
+        assert not [line for line in said if "/j/" in line], "one sample group, once"
+        assert [line for line in said if "/staff/welcome/" in line], "until a password is set"
+    finally:
+        await _stop(process)
