@@ -64,6 +64,9 @@ async def run(settings: Settings) -> int:
     app: App | None = None
     try:
         app = await prepare(settings, key.cipher)
+        # Before the start: once serving, only `run_until_signal` should stand between a
+        # SIGTERM and a clean stop.
+        first_start = await first_start_lines(app, embedded=not platforms) if app.web else []
         await app.start()
     except (TransportStartError, MatrixStartError) as exc:
         _say(str(exc))
@@ -75,7 +78,7 @@ async def run(settings: Settings) -> int:
         return EXIT_ERROR
     if app.web is not None:
         _say(f"the web chat is at {settings.web.base_url()} (stop with Ctrl+C)")
-        for line in await first_start_lines(app, embedded=not platforms):
+        for line in first_start:
             _say(line)
     await app.run_until_signal()
     return EXIT_OK
