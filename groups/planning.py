@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from groups.fanout import Recipient, recipients, send_each
 from groups.lifecycle import GroupError, check_transition
 from groups.programme import Programme
+from groups.proposals import proposal_id
 from groups.schedule import ScheduleError, Series, plan, resume_dates, slot
 from groups.texts import N_, TextsFor, local_date, local_time
 from groups.timezones import UnknownZoneError, require_zone, utc_to_local
@@ -151,8 +152,13 @@ async def _retime_posts(tx: Transaction, programme: Programme, session: GroupSes
     plan_session = programme.session(session.number)
     for post in await tx.schedule.posts(session.id):
         prompt = plan_session.prompt(post.prompt_key) if plan_session else None
-        if prompt is not None and post.status is PostStatus.PENDING:
+        if post.status is not PostStatus.PENDING:
+            continue
+        if prompt is not None:
             await tx.schedule.set_due(post, prompt.at.resolve(session.starts_at, session.ends_at))
+        elif proposal_id(post.prompt_key) is not None:  # a member's proposal: halfway through
+            halfway = session.starts_at + (session.ends_at - session.starts_at) / 2
+            await tx.schedule.set_due(post, halfway)
 
 
 async def skip_session(

@@ -154,8 +154,14 @@ async def test_a_proposal_becomes_a_prompt_of_the_next_session(harness: Harness)
     (again,) = await h.presses("ohjaaja", add)
     assert again == "Ehdotus ei ole enää avoinna."
 
-    await at(h, plan[0].starts_at + timedelta(minutes=45))
+    # Moving the session moves the proposal with it, halfway through.
+    await h.says("ohjaaja", "/siirra 1 2027-01-13 18:00")
+    moved = (await sessions(h, group_id))[0]
+    assert moved.starts_at != plan[0].starts_at
+    await at(h, moved.starts_at + timedelta(minutes=44))
     prompt = f"Jäsenen ehdottama aihe tälle kerralle: {topic}"
+    assert prompt not in h.transport.texts("aino")
+    await at(h, moved.starts_at + timedelta(minutes=45))
     for person in ("aino", "bo", "chris"):
         assert prompt in h.transport.texts(person)
     assert any(m.text == prompt for m in h.transport.received[STAFF_ROOM])

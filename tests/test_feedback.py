@@ -6,6 +6,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.ports import Button
+from bot.transports.matrix.messages import (
+    BUTTONS_KEY,
+    choice_from_reaction,
+    choice_from_text,
+    text_content,
+)
+from groups import feedback
 from storage.models import Membership, MessageState, ReviewItem, SurveyResponse
 from tests.feedback_helpers import joined_group, sessions, to_feedback
 from tests.harness import Harness
@@ -97,3 +105,14 @@ async def test_an_old_or_foreign_feedback_button_is_refused(harness: Harness) ->
     (answer,) = await h.presses("aino", "fb:skip:12345")
     assert "ei ole enää käytössä" in answer
     assert await answers(h) == {}
+
+
+def test_on_matrix_the_scale_is_a_numbered_choice_a_reaction_or_number_answers() -> None:
+    keyboard = tuple(
+        tuple(Button(b.label, b.data) for b in row) for row in feedback.rating_buttons(42)
+    )
+    content = text_content("Millainen kerta oli?", notice=False, buttons=keyboard)
+    assert content["body"].endswith("1️⃣ 1\n2️⃣ 2\n3️⃣ 3\n4️⃣ 4\n5️⃣ 5")
+    data = content[BUTTONS_KEY]
+    assert data[choice_from_reaction("4️⃣", len(data)) or 0] == "fb:42:4"
+    assert data[choice_from_text("2", ["1", "2", "3", "4", "5"]) or 0] == "fb:42:2"
