@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check messages clean
+.PHONY: run demo test lint typecheck check messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Run Piiri on its embedded defaults: the real service on an in-memory chat.
+## Run Piiri on its embedded defaults: a SQLite store, the web chat and the staff dashboard
+## on http://127.0.0.1:8080, and on the first start a sample group to try.
+run: $(STAMP)
+	$(BIN)/piiri run
+
+## The scripted tour: the real service on an in-memory chat with simulated people.
 demo: $(STAMP)
 	$(BIN)/piiri demo
 
