@@ -4,6 +4,8 @@ message (a crisis in it reaches the moderators, never the group)."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from sqlalchemy import select
 
 from bot.ports import Button
@@ -14,11 +16,22 @@ from bot.transports.matrix.messages import (
     text_content,
 )
 from groups import feedback
-from storage.models import Membership, MessageState, ReviewItem, SurveyResponse
+from groups.planning import NewGroup, create_group
+from groups.staff import PlatformRef, bind_rooms
+from storage.models import (
+    GroupMode,
+    Membership,
+    MessageState,
+    ReviewItem,
+    RoomPurpose,
+    SurveyResponse,
+)
 from tests.feedback_helpers import joined_group, sessions, to_feedback
 from tests.harness import Harness
 from tests.joining import STAFF_ROOM
+from tests.programmes import make_programme, weekly
 
+ROOM = "room:-100200300"
 CRISIS = "mä haluun kuolla tänä yönä, en jaksa enää"
 
 
@@ -116,3 +129,38 @@ def test_on_matrix_the_scale_is_a_numbered_choice_a_reaction_or_number_answers()
     data = content[BUTTONS_KEY]
     assert data[choice_from_reaction("4️⃣", len(data)) or 0] == "fb:42:4"
     assert data[choice_from_text("2", ["1", "2", "3", "4", "5"]) or 0] == "fb:42:2"
+
+
+async def test_in_room_mode_the_scale_is_in_the_room_and_the_rest_private(
+    harness: Harness,
+) -> None:
+    h = harness
+    h.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=UTC))
+    async with h.app.store.transaction() as tx:
+        group = await create_group(
+            tx,
+            NewGroup(
+                name="Vanhempien piiri",
+                programme=make_programme(),
+                series=weekly(date(2027, 1, 12)),
+                mode=GroupMode.ROOM,
+            ),
+            now=h.clock.now(),
+            actor_person_id=None,
+            via="test",
+        )
+        await bind_rooms(tx, group, {RoomPurpose.ROOM: PlatformRef("memory", ROOM)})
+        group_id = group.id
+    await h.says("aino", "/start")
+    h.transport.say_in_room("aino", ROOM, "Hei kaikki")
+    await h.settle()
+    await to_feedback(h, (await sessions(h, group_id))[0])
+    question = h.transport.received[ROOM][-1]
+    assert question.text.startswith("feedback 1/9") and len(question.button_data()) == 5
+
+    in_room = len(h.transport.received[ROOM])
+    h.transport.press("aino", question.button_data()[4], room_id=ROOM)
+    await h.settle()
+    assert len(h.transport.received[ROOM]) == in_room, "the room does not learn who answered"
+    assert "kommentin" in h.transport.texts("aino")[-1]
+    assert (await answers(h))["aino"] == ("session-1", 5, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.commands import ButtonRoute, Command, Context, Reply
 from bot.commands.crisis_reply import crisis_help
-from bot.ports import Button
+from bot.ports import Button, ChatRef
 from groups import feedback
 from groups.attendance import note_presence
 from groups.private_text import Origin, screen_private
@@ -46,7 +46,16 @@ async def _rated(
     rated = await feedback.record_rating(ctx.tx, membership, session, value, now)
     await note_presence(ctx.tx, group, membership, now)
     skip = Button(_(feedback.SKIP), f"{feedback.PREFIX}:skip:{rated.response.id}")
-    return [Reply(_(feedback.ASK_COMMENT), buttons=((skip,),))]
+    if ctx.event.is_private:
+        return [Reply(_(feedback.ASK_COMMENT), buttons=((skip,),))]
+    # Pressed in the group's room (room mode): the offer to comment goes to them privately,
+    # so the room does not learn who answered.
+    dm = ctx.tx.persons.dm_chat(ctx.person)
+    if dm is None:
+        feedback.stop_waiting(rated.response)
+        return []
+    chat = ChatRef(ctx.event.transport, dm)
+    return [Reply(_(feedback.ASK_COMMENT), buttons=((skip,),), chat=chat)]
 
 
 async def _skip(ctx: Context, response_id: str) -> list[Reply]:
