@@ -4,7 +4,8 @@ acknowledges it.
 
 Where an alert goes, in order: the group's moderators' room; else its moderators privately;
 else its facilitators (their room, or each privately); else Piiri's admins. A crisis alert
-always has somewhere to go while anyone runs the group.
+always has somewhere to go while anyone runs the group. Dashboard inboxes get it too, but never
+instead of a chat platform (see `alert_places`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 
 from groups.fanout import Recipient, staff_recipients
 from groups.names import display_name
-from groups.staff import PlatformRef
+from groups.staff import DASHBOARD, PlatformRef
 from groups.texts import N_, Texts, TextsFor
 from moderation.verdict import Category, Severity
 from storage.models import (
@@ -83,25 +84,39 @@ class Escalation:
 
 
 async def alert_places(tx: Transaction, group: Group) -> list[Recipient]:
-    """Where the group's alerts go (see the module's docstring)."""
-    rooms = [
+    """Where the group's alerts go (see the module's docstring).
+
+    A dashboard account's inbox is read only while someone has the page open, so it never
+    ends the search on its own: the alert also goes on to the next level that reaches a chat
+    platform, and the inboxes come along."""
+    inboxes: list[Recipient] = []
+    for level in (_moderator_rooms, _moderators_privately, staff_recipients, _admins):
+        places = await level(tx, group)
+        live = [p for p in places if p.transport != DASHBOARD]
+        inboxes.extend(p for p in places if p.transport == DASHBOARD and p not in inboxes)
+        if live:
+            return live + inboxes
+    return inboxes
+
+
+async def _moderator_rooms(tx: Transaction, group: Group) -> list[Recipient]:
+    return [
         Recipient(None, b.id, b.transport, tx.groups.room_id(b), group.language)
         for b in await tx.groups.bindings(group.id)
         if b.purpose is RoomPurpose.MODERATORS
     ]
-    if rooms:
-        return rooms
+
+
+async def _moderators_privately(tx: Transaction, group: Group) -> list[Recipient]:
     moderators = await tx.memberships.with_persons(group.id, roles=(Role.MODERATOR,))
-    places = [
+    return [
         Recipient(m.id, None, p.transport, chat, p.language or m.language or group.language)
         for m, p in moderators
         if (chat := tx.persons.dm_chat(p)) is not None
     ]
-    if places:
-        return places
-    places = await staff_recipients(tx, group)
-    if places:
-        return places
+
+
+async def _admins(tx: Transaction, group: Group) -> list[Recipient]:
     return [
         Recipient(None, None, p.transport, chat, p.language or group.language)
         for p in await tx.persons.admins()

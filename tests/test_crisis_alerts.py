@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from groups.staff import PlatformRef, StaffRole, add_staff, bind_rooms
+from bot.dashboard.accounts import inbox_chat, make_account
+from groups.staff import DASHBOARD, PlatformRef, StaffRole, add_staff, bind_rooms
 from storage.models import MessageState, ReviewStatus, RoomPurpose
 from tests.harness import Harness
-from tests.joining import join, joinable_group
+from tests.joining import STAFF_ROOM, join, joinable_group
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 MODERATORS_ROOM = "room:moderators"
@@ -342,3 +343,27 @@ async def test_a_new_members_link_waits_a_day_and_staff_share_links_at_once(
         h.transport.texts("bo")[-1]
         == f"{names['aino']}: katsokaa tää https://esimerkki.example.com/video"
     )
+
+
+async def test_a_dashboard_moderator_gets_the_alert_without_taking_it_from_a_chat_room(
+    harness: Harness,
+) -> None:
+    """A dashboard inbox is read only while the page is open: the facilitators' room on the
+    platform still gets the alert when the only moderator is a dashboard account."""
+    h = harness
+    h.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=HELSINKI))
+    group = await joinable_group(h.app, h.transport, date(2027, 1, 12))
+    async with h.app.store.transaction() as tx:
+        g = await tx.groups.get(group.id)
+        assert g is not None
+        anna = await make_account(tx, "anna")
+        await add_staff(tx, PlatformRef(DASHBOARD, "anna"), StaffRole.MODERATOR, g, name="Anna")
+    await join(h, "aino", group.code)
+
+    await h.says("aino", CRISIS)
+
+    facilitators = [m.text for m in h.transport.received.get(STAFF_ROOM, [])]
+    assert any(CRISIS in text for text in facilitators), "the platform room still hears it"
+    async with h.app.store.transaction() as tx:
+        waiting = await tx.outbox.pending_for(DASHBOARD, inbox_chat(anna))
+    assert any(CRISIS in (row.text or "") for row in waiting), "and the dashboard inbox too"
