@@ -1,8 +1,8 @@
 """Keeping the store small and private, and the waiting lists moving. Runs hourly from the
 scheduler's timer, and at start-up:
 
-- message text past its retention period is dropped (the web chat's copies too), and all
-  text of a group some days after it finished;
+- message text past its retention period is dropped (the web chat's copies, feedback
+  comments and members' proposals too), and all text of a group some days after it finished;
 - old de-duplication marks, unfinished join flows and old wrong-code attempts are deleted;
 - waiting-list offers past their deadline lapse, and the seat is offered to the next person.
 """
@@ -63,6 +63,7 @@ class Housekeeping:
             purged += await tx.messages.purge_finished_groups(now - self._retention.finished_groups)
             purged += await tx.messages.purge_blocked(now - BLOCKED_TEXT_KEPT)
             purged += await purge_web_texts(tx.session, now - self._retention.message_text)
+            purged += await tx.followup.purge_texts(now - self._retention.message_text)
             pruned = await tx.inbound.prune_processed(now - self._retention.processed_events)
             drafts = await tx.joining.purge_expired()
             await tx.joining.prune_failures(now - timedelta(days=1))

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -178,6 +178,26 @@ class FollowUpRepository:
             select(Proposal).where(Proposal.membership_id == membership_id).order_by(Proposal.id)
         )
         return list(result.scalars())
+
+    async def purge_texts(self, older_than: datetime) -> int:
+        """Drop the text of feedback comments and of proposals past the retention period (a
+        proposal waiting to be posted keeps its text until its session is over)."""
+        comments = await self._session.execute(
+            update(SurveyResponse)
+            .where(SurveyResponse.comment.is_not(None), SurveyResponse.created_at < older_than)
+            .values(comment=None)
+        )
+        ended = select(GroupSession.id).where(GroupSession.ends_at < older_than)
+        proposals = await self._session.execute(
+            update(Proposal)
+            .where(
+                Proposal.text.is_not(None),
+                Proposal.created_at < older_than,
+                or_(Proposal.status.in_(("dismissed", "held")), Proposal.session_id.in_(ended)),
+            )
+            .values(text=None)
+        )
+        return sum(int(getattr(r, "rowcount", 0) or 0) for r in (comments, proposals))
 
     # --- answers and flags for reports --------------------------------------------------------
 
