@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from groups.report import Figure, Report, mean, suppressed
+from groups.report import MIN_PEOPLE, Figure, Report, mean, suppressed
 
 CSV_COLUMNS = ("group", "programme", "section", "session", "key", "value", "n")
 
@@ -25,7 +25,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "group": {"id": report.group_id, "name": report.group_name},
         "programme": report.programme_key,
         "made_at": report.made_at.isoformat(),
-        "min_people": 3,
+        "min_people": MIN_PEOPLE,
         "sessions": [
             {
                 "number": row.number,
