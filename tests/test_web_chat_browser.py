@@ -139,6 +139,10 @@ async def test_a_crisis_message_gets_the_author_help_on_the_page(
         await write(page, CRISIS)
         await expect(page.locator(".msg.bot").last).to_contain_text("112", timeout=1000)
         await screenshot(page, "web-chat-crisis")
+        # Help is one tap away: the configured numbers are links to call.
+        help_now = page.locator(".msg.bot").last
+        await expect(help_now.locator('a[href="tel:112"]').first).to_have_text("112")
+        await expect(help_now.locator('a[href="tel:0925250111"]')).to_have_text("09 2525 0111")
 
 
 async def test_the_page_reconnects_after_a_restart_and_shows_what_it_missed_once(

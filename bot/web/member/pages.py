@@ -16,7 +16,7 @@ from bot.web.member.cookies import (
     set_member_cookie,
 )
 from bot.web.member.phrase import new_phrase, normalise_phrase
-from bot.web.member.texts import page_texts
+from bot.web.member.texts import help_links, page_texts
 from bot.web.ratelimit import TokenBuckets
 from bot.web.security import client_address, embeddable
 from bot.web.server import DEPS, WebDeps
@@ -124,7 +124,10 @@ async def chat(request: web.Request) -> web.Response:
     token = member_token(request) or ""
     t = translator(request)
     context = {
-        "texts": page_texts(t),
+        "texts": {
+            **page_texts(t),
+            "help_links": help_links(request.app[DEPS].settings.moderation.resources),
+        },
         "form_token": form_token(token),
         "max_length": MAX_TEXT,
     }

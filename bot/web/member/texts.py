@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
+from bot.config import HelpResource
 from bot.i18n import N_, Translator
 
 PAGE_TEXTS = {
@@ -34,3 +38,21 @@ PAGE_TEXTS = {
 
 def page_texts(t: Translator) -> dict[str, str]:
     return {key: t.gettext(text) for key, text in PAGE_TEXTS.items()}
+
+
+def help_links(resources: Iterable[HelpResource]) -> list[dict[str, str]]:
+    """The help resources' phone numbers and addresses as the page should link them wherever
+    they appear in Piiri's messages (a crisis reply), so one tap calls or opens them. Only
+    these: a number in someone's message is never made a link."""
+    links: dict[str, str] = {"112": "tel:112"}
+    for resource in resources:
+        if resource.phone:
+            links[resource.phone] = "tel:" + re.sub(r"[^\d+]", "", resource.phone)
+        if resource.url and resource.url.startswith(("https://", "http://")):
+            links[resource.url] = resource.url
+    # Longest first, so "09 2525 0111" is linked whole before any shorter number inside it.
+    return [{"text": text, "href": href} for text, href in sorted(links.items(), key=_longest)]
+
+
+def _longest(item: tuple[str, str]) -> int:
+    return -len(item[0])

@@ -121,7 +121,51 @@
       node.textContent = texts.purged;
       return;
     }
-    node.textContent = mine ? texts.you + ": " + text : text;
+    if (mine) {
+      node.textContent = texts.you + ": " + text;
+    } else {
+      fillLinked(node, text);
+    }
+  }
+
+  // Where `part` first stands on its own in `text` (no digit right before or after it).
+  function standalone(text, part) {
+    let at = text.indexOf(part);
+    while (at >= 0) {
+      const before = at > 0 ? text[at - 1] : "";
+      const after = text[at + part.length] || "";
+      if (!/[0-9]/.test(before) && !/[0-9]/.test(after)) return at;
+      at = text.indexOf(part, at + 1);
+    }
+    return -1;
+  }
+
+  // The help resources' numbers and addresses (from the server's configuration, never from
+  // anyone's message) become links, so help is one tap away on a phone.
+  function fillLinked(node, text) {
+    node.textContent = "";
+    let rest = text;
+    while (rest.length) {
+      let found = null;
+      (texts.help_links || []).forEach((link) => {
+        const at = standalone(rest, link.text);
+        if (at >= 0 && (found === null || at < found.at)) found = { at: at, link: link };
+      });
+      if (found === null) {
+        node.append(rest);
+        return;
+      }
+      if (found.at > 0) node.append(rest.slice(0, found.at));
+      const a = document.createElement("a");
+      a.href = found.link.href;
+      a.textContent = found.link.text;
+      if (!found.link.href.startsWith("tel:")) {
+        a.rel = "noopener noreferrer";
+        a.target = "_blank";
+      }
+      node.append(a);
+      rest = rest.slice(found.at + found.link.text.length);
+    }
   }
 
   function markDeleted(element) {
