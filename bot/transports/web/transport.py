@@ -14,6 +14,7 @@ import asyncio
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.logs import get_logger
@@ -32,7 +33,7 @@ from bot.transports.receiving import deliver
 from bot.transports.web.events import STATES, buttons_payload, event_data
 from bot.transports.web.hub import Hub
 from storage.crypto import IdentityCipher
-from storage.models import WebEvent, WebEventKind
+from storage.models import SessionStatus, WebEvent, WebEventKind
 from storage.repositories.web import WebRepository
 from storage.store import Store, Transaction
 
@@ -189,6 +190,29 @@ class WebTransport:
             event = await self.repository(tx).append(visitor_id, kind, **fields)
         self.hub.publish(visitor_id, event_data(event))
         return event
+
+    async def meeting(self, visitor: Visitor) -> dict[str, Any] | None:
+        """The member's group's meeting that is on now or comes next, for the page's timer:
+        its number and UTC start and end; None with no group or no meeting ahead."""
+        async with self._store.transaction() as tx:
+            person = await tx.persons.find(WEB, visitor.chat_id)
+            if person is None:
+                return None
+            memberships = await tx.memberships.for_person(person.id)
+            if not memberships:
+                return None
+            chosen = next(
+                (m for m in memberships if m.group_id == person.active_group_id), memberships[0]
+            )
+            now = tx.clock.now()
+            for session in await tx.schedule.sessions(chosen.group_id):
+                if session.status is SessionStatus.SCHEDULED and session.ends_at > now:
+                    return {
+                        "number": session.number,
+                        "starts_at": _utc(session.starts_at),
+                        "ends_at": _utc(session.ends_at),
+                    }
+        return None
 
     # --- the Transport protocol -------------------------------------------------------------
 
@@ -409,3 +433,7 @@ def _send_fields(message: Outbound) -> dict[str, Any]:
         "payload": payload,
         "attachment": attachment.data if attachment is not None else None,
     }
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

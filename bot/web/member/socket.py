@@ -32,6 +32,8 @@ HELLO_SECONDS = 10.0
 MAX_QUEUED = 256
 COMMANDS = {"mydata": "/mydata", "forgetme": "/forgetme"}
 NOT_A_MEMBER = 4401
+# How often a page's question about its meeting reaches the store.
+MEETING_SECONDS = 60.0
 TOO_MANY_PAGES = 4429
 # Open pages one member may have at once (tabs, devices); more is a runaway script.
 PAGES_PER_MEMBER = 8
@@ -108,6 +110,28 @@ class Connection:
                 self.sent = event["seq"]
 
 
+class Meeting:
+    """The page's session timer: the meeting on now or next, told when the page connects and
+    when it asks again (every few minutes, or after news while it knows of none: a member who
+    has just joined). A known meeting is read again at most once a minute."""
+
+    def __init__(self, transport: WebTransport, visitor: Visitor, connection: Connection) -> None:
+        self._transport = transport
+        self._visitor = visitor
+        self._connection = connection
+        self._asked = -MEETING_SECONDS
+        self._last: EventData = {"type": "meeting", "meeting": None}
+
+    async def tell(self) -> None:
+        now = asyncio.get_running_loop().time()
+        known = self._last["meeting"] is not None
+        if not known or now - self._asked >= MEETING_SECONDS:
+            self._asked = now
+            meeting = await self._transport.meeting(self._visitor)
+            self._last = {"type": "meeting", "meeting": meeting}
+        self._connection.tell(self._last)
+
+
 def _same_origin(request: web.Request, deps: WebDeps) -> bool:
     """A page of this site opened the socket (no other site may use the member's cookie)."""
     origin = request.headers.get("Origin")
@@ -147,6 +171,8 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     deps.transport.hub.add(visitor.id, connection)
     writer = asyncio.create_task(connection.run(), name="web-socket-writer")
     address = client_address(request, deps.settings.web.trusted_proxy_header)
+    meeting = Meeting(deps.transport, visitor, connection)
+    await meeting.tell()
     try:
         async for message in ws:
             if message.type is not WSMsgType.TEXT:
@@ -155,7 +181,9 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
                 data = json.loads(message.data)
             except ValueError:
                 continue
-            if isinstance(data, dict):
+            if isinstance(data, dict) and data.get("type") == "meeting":
+                await meeting.tell()
+            elif isinstance(data, dict):
                 try:
                     await _act(deps, visitor, connection, address, data)
                 except StoppingError:

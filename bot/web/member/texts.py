@@ -33,6 +33,9 @@ PAGE_TEXTS = {
     "state_deferred": N_("Will be sent when the group opens"),
     "state_refused": N_("Not sent: you are writing very fast. Wait a moment and try again."),
     "new_message": N_("New message:"),
+    "meeting_next": N_("Next meeting: {when}"),
+    "meeting_soon": N_("The meeting starts in {minutes} min"),
+    "meeting_now": N_("Meeting on: {minutes} min left"),
 }
 
 

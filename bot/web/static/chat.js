@@ -252,6 +252,7 @@
     cache.events.push(event);
     saveCache();
     if (live) list.lastElementChild && list.lastElementChild.scrollIntoView({ block: "end" });
+    if (live) askMeetingIfUnknown();
   }
 
   function send(message) {
@@ -298,6 +299,7 @@
         list.lastElementChild && list.lastElementChild.scrollIntoView({ block: "end" });
         Object.values(pending()).forEach((m) => socket.send(JSON.stringify(m)));
       } else if (data.type === "ack" || data.type === "refused") acknowledged(data);
+      else if (data.type === "meeting") showMeeting(data.meeting);
     });
     socket.addEventListener("close", (closed) => {
       ready = false;
@@ -312,6 +314,63 @@
       setTimeout(connect, wait);
     });
   }
+
+  // The session timer: when the next meeting is, how soon it starts, how long it has left.
+  const timer = document.getElementById("meeting-timer");
+  let meeting = null;
+
+  function showMeeting(next) {
+    meeting = next;
+    drawMeeting();
+  }
+
+  function drawMeeting() {
+    if (!timer) return;
+    if (!meeting) {
+      timer.hidden = true;
+      return;
+    }
+    const now = Date.now();
+    const starts = Date.parse(meeting.starts_at);
+    const ends = Date.parse(meeting.ends_at);
+    let text;
+    if (now >= ends) {
+      timer.hidden = true;
+      return;
+    } else if (now >= starts) {
+      text = texts.meeting_now.replace("{minutes}", Math.ceil((ends - now) / 60000));
+    } else if (starts - now <= 60 * 60000) {
+      text = texts.meeting_soon.replace("{minutes}", Math.ceil((starts - now) / 60000));
+    } else {
+      const when = new Intl.DateTimeFormat(document.documentElement.lang || "fi", {
+        weekday: "short", day: "numeric", month: "numeric", hour: "2-digit", minute: "2-digit",
+      }).format(new Date(starts));
+      text = texts.meeting_next.replace("{when}", when);
+    }
+    timer.textContent = text;
+    timer.hidden = false;
+  }
+
+  let meetingAsk = null;
+
+  // With no meeting known yet (the member is joining), news may bring one: ask again once
+  // the news has settled for a moment.
+  function askMeetingIfUnknown() {
+    if (meeting) return;
+    clearTimeout(meetingAsk);
+    meetingAsk = setTimeout(() => {
+      if (!meeting && socket && socket.readyState === WebSocket.OPEN && ready) {
+        socket.send(JSON.stringify({ type: "meeting" }));
+      }
+    }, 1500);
+  }
+
+  setInterval(drawMeeting, 20000);
+  setInterval(() => {
+    if (socket && socket.readyState === WebSocket.OPEN && ready) {
+      socket.send(JSON.stringify({ type: "meeting" }));
+    }
+  }, 5 * 60000);
 
   function showContext(text) {
     contextText.textContent = text;
