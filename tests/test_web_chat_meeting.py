@@ -20,16 +20,11 @@ async def test_a_member_is_told_their_next_meeting_and_a_newcomer_nothing(
     group = await web_service.open_group()
     async with web_member(web_service) as member:
         await member.join(group.code)
-        meetings = [r for r in member.replies if r.get("type") == "meeting"]
-        assert meetings and meetings[0]["meeting"] is None, "before joining: no group yet"
+        assert member.meetings and member.meetings[0] is None, "before joining: no group yet"
         await member.send({"type": "meeting"})
-        await wait_for(
-            lambda: any(
-                r.get("type") == "meeting" and r["meeting"] is not None for r in member.replies
-            ),
-            "the meeting",
-        )
-    told = next(r["meeting"] for r in member.replies if r.get("meeting"))
+        await wait_for(lambda: member.meetings[-1] is not None, "the meeting")
+    told = member.meetings[-1]
+    assert told is not None
     async with web_service.app.store.transaction() as tx:
         first = (await tx.schedule.sessions(group.id))[0]
     assert told["number"] == 1

@@ -165,6 +165,8 @@ class WebMember:
         )
         self.events: list[dict[str, Any]] = []
         self.replies: list[dict[str, Any]] = []
+        # What the page was told of its group's next meeting (None: no group yet), in order.
+        self.meetings: list[dict[str, Any] | None] = []
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._reader: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
@@ -210,6 +212,8 @@ class WebMember:
                 self.events.append(data)
             elif data["type"] == "ready":
                 self.ready.set()
+            elif data["type"] == "meeting":
+                self.meetings.append(data["meeting"])
             else:
                 self.replies.append(data)
         self.closed_with = ws.close_code
