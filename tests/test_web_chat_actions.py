@@ -113,3 +113,18 @@ async def test_a_held_message_shows_its_new_state_once_released(web_service: Web
 async def _messages(tx: Transaction, group_id: int) -> list[Message]:
     memberships = await tx.memberships.for_group(group_id)
     return [m for ms in memberships for m in await tx.messages.for_membership(ms.id)]
+
+
+async def test_a_released_message_shows_sent_on_the_open_page_without_reconnecting(
+    web_service: WebService,
+) -> None:
+    group = await web_service.open_group()
+    async with web_member(web_service) as member:
+        await member.join(group.code)
+        held = await member.says(CRISIS)
+        assert member.state_of(held) == "held"
+        async with web_service.app.store.transaction() as tx:
+            [message] = [m for m in await _messages(tx, group.id) if m.state is MessageState.HELD]
+            await tx.messages.set_state(message, MessageState.ACCEPTED)
+        await member.send({"type": "states"})  # what the page asks while it shows one held
+        await wait_for(lambda: member.state_of(held) == "sent", "the new state, live")

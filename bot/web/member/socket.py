@@ -34,6 +34,8 @@ COMMANDS = {"mydata": "/mydata", "forgetme": "/forgetme"}
 NOT_A_MEMBER = 4401
 # How often a page's question about its meeting reaches the store.
 MEETING_SECONDS = 60.0
+# How often a page's question about its held messages reaches the store.
+STATES_SECONDS = 10.0
 TOO_MANY_PAGES = 4429
 # Open pages one member may have at once (tabs, devices); more is a runaway script.
 PAGES_PER_MEMBER = 8
@@ -132,6 +134,22 @@ class Meeting:
         self._connection.tell(self._last)
 
 
+class States:
+    """A page showing a message as held (or waiting for the group to open) asks now and then
+    whether it has moved on: a moderator released it. Asked at most every few seconds."""
+
+    def __init__(self, transport: WebTransport, visitor: Visitor) -> None:
+        self._transport = transport
+        self._visitor = visitor
+        self._asked = -STATES_SECONDS
+
+    async def refresh(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if now - self._asked >= STATES_SECONDS:
+            self._asked = now
+            await self._transport.refresh_states(self._visitor)
+
+
 def _same_origin(request: web.Request, deps: WebDeps) -> bool:
     """A page of this site opened the socket (no other site may use the member's cookie)."""
     origin = request.headers.get("Origin")
@@ -173,6 +191,7 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     address = client_address(request, deps.settings.web.trusted_proxy_header)
     meeting = Meeting(deps.transport, visitor, connection)
     await meeting.tell()
+    states = States(deps.transport, visitor)
     try:
         async for message in ws:
             if message.type is not WSMsgType.TEXT:
@@ -183,6 +202,8 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
                 continue
             if isinstance(data, dict) and data.get("type") == "meeting":
                 await meeting.tell()
+            elif isinstance(data, dict) and data.get("type") == "states":
+                await states.refresh()
             elif isinstance(data, dict):
                 try:
                     await _act(deps, visitor, connection, address, data)

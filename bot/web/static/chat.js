@@ -366,6 +366,18 @@
   }
 
   setInterval(drawMeeting, 20000);
+
+  // A message waiting for a moderator (or for the group to open) shows its new state soon
+  // after it moves on: the page asks while it shows one.
+  setInterval(() => {
+    const waiting = list.querySelector(
+      '.msg-state[data-state="held"], .msg-state[data-state="deferred"], ' +
+      '.msg-state[data-state="closed"]'
+    );
+    if (waiting && socket && socket.readyState === WebSocket.OPEN && ready) {
+      socket.send(JSON.stringify({ type: "states" }));
+    }
+  }, 15000);
   setInterval(() => {
     if (socket && socket.readyState === WebSocket.OPEN && ready) {
       socket.send(JSON.stringify({ type: "meeting" }));
