@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -121,6 +121,65 @@ class WebRepository:
         self._session.add(event)
         await self._session.flush()
         return event
+
+    async def append_sends(
+        self, items: Sequence[tuple[int, str | None, Mapping[str, Any], bytes | None]]
+    ) -> list[WebEvent]:
+        """Messages Piiri sends, `(visitor_id, text, payload, attachment)` in order, as SEND
+        events: one counter update per visitor for all of theirs and one insert for all, each
+        named by its number. Returned in the order given."""
+        wanted: dict[int, int] = {}
+        for visitor_id, *_rest in items:
+            wanted[visitor_id] = wanted.get(visitor_id, 0) + 1
+        # Visitors getting as many events share one update (usually all: one each).
+        by_count: dict[int, list[int]] = {}
+        for visitor_id, count in wanted.items():
+            by_count.setdefault(count, []).append(visitor_id)
+        next_seq: dict[int, int] = {}
+        for count, visitor_ids in by_count.items():
+            result = await self._session.execute(
+                update(WebVisitor)
+                .where(WebVisitor.id.in_(visitor_ids))
+                .values(last_seq=WebVisitor.last_seq + count)
+                .returning(WebVisitor.id, WebVisitor.last_seq)
+            )
+            for visitor_id, last in result.all():
+                next_seq[int(visitor_id)] = int(last) - count + 1
+        now = self._clock.now()
+        events = []
+        for visitor_id, text, payload, attachment in items:
+            seq = next_seq[visitor_id]
+            next_seq[visitor_id] = seq + 1
+            events.append(
+                WebEvent(
+                    visitor_id=visitor_id,
+                    seq=seq,
+                    kind=WebEventKind.SEND,
+                    message_id=f"s{seq}",
+                    text=text,
+                    payload=dict(payload),
+                    attachment=attachment,
+                    created_at=now,
+                )
+            )
+        # One executemany for all: the events are written as rows, not tracked as objects.
+        await self._session.execute(
+            insert(WebEvent),
+            [
+                {
+                    "visitor_id": e.visitor_id,
+                    "seq": e.seq,
+                    "kind": e.kind,
+                    "message_id": e.message_id,
+                    "text": e.text,
+                    "payload": e.payload,
+                    "attachment": e.attachment,
+                    "created_at": e.created_at,
+                }
+                for e in events
+            ],
+        )
+        return events
 
     async def after(self, visitor_id: int, seq: int, *, limit: int = 200) -> list[WebEvent]:
         result = await self._session.execute(

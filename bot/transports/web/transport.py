@@ -47,6 +47,8 @@ BUTTONS_LOOK_BACK = 200
 # States a moderator or the clock may still change (released, sent when the group opens).
 UNSETTLED = {"held", "closed", "deferred"}
 STATES_LOOK_BACK = 100
+# Chat ids → visitor ids remembered; the table starts over when it is full.
+VISITOR_CACHE = 100_000
 
 
 class StoppingError(Exception):
@@ -85,6 +87,7 @@ class WebTransport:
         self._store = store
         self._cipher = cipher
         self.hub = Hub()
+        self._visitor_ids: dict[str, int] = {}
         self._sink: InboundSink | None = None
         self._stopping = asyncio.Event()
 
@@ -235,22 +238,43 @@ class WebTransport:
 
     async def send_many(self, messages: Sequence[Outbound]) -> list[SentMessage | SendError]:
         """A batch of the outbound queue in one transaction (one commit instead of one per
-        copy), each event pushed once committed; a message to a chat nobody has fails alone."""
-        results: list[SentMessage | SendError] = []
-        written: list[tuple[int, WebEvent]] = []
+        copy, one insert for all), each event pushed once committed; a message to a chat
+        nobody has fails alone."""
+        results: list[SentMessage | SendError | None] = []
+        items: list[tuple[int, str | None, dict[str, Any], bytes | None]] = []
         async with self._store.transaction() as tx:
             web = self.repository(tx)
             for message in messages:
-                row = await web.by_chat(message.chat.chat_id)
-                if row is None:
+                visitor_id = await self._known_visitor(web, message.chat.chat_id)
+                if visitor_id is None:
                     results.append(SendError("no such web chat", permanent=True))
                     continue
-                event = await web.append(row.id, WebEventKind.SEND, **_send_fields(message))
-                written.append((row.id, event))
-                results.append(SentMessage(message.chat, str(event.message_id)))
-        for visitor_id, event in written:
-            self.hub.publish(visitor_id, event_data(event))
-        return results
+                fields = _send_fields(message)
+                items.append((visitor_id, fields["text"], fields["payload"], fields["attachment"]))
+                results.append(None)
+            events = iter(await web.append_sends(items))
+        answered: list[SentMessage | SendError] = []
+        for message, result in zip(messages, results, strict=True):
+            if result is not None:
+                answered.append(result)
+                continue
+            event = next(events)
+            self.hub.publish(event.visitor_id, event_data(event))
+            answered.append(SentMessage(message.chat, str(event.message_id)))
+        return answered
+
+    async def _known_visitor(self, web: WebRepository, chat_id: str) -> int | None:
+        """The visitor behind a chat id; remembered, as a chat never changes hands (a visitor
+        row stays, emptied, even after /forgetme)."""
+        known = self._visitor_ids.get(chat_id)
+        if known is None:
+            row = await web.by_chat(chat_id)
+            if row is None:
+                return None
+            if len(self._visitor_ids) >= VISITOR_CACHE:
+                self._visitor_ids.clear()
+            known = self._visitor_ids[chat_id] = row.id
+        return known
 
     async def edit(self, sent: SentMessage, text: str) -> None:
         await self._append_for_chat(
