@@ -44,9 +44,7 @@ async def test_two_missed_sessions_bring_one_check_in_per_run_of_absences(
 
     async with h.app.store.transaction() as tx:
         present = await tx.followup.present(s.id for s in plan[:7])
-        ids = {
-            m.pseudonym: m.id for m in await tx.memberships.for_group(group_id) if m.pseudonym
-        }
+        ids = {m.pseudonym: m.id for m in await tx.memberships.for_group(group_id) if m.pseudonym}
     by_session = [sorted(n for n, i in ids.items() if i in present[s.id]) for s in plan[:7]]
     aino, bo, chris = names["aino"], names["bo"], names["chris"]
     assert by_session == [
