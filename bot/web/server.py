@@ -108,9 +108,8 @@ class WebServer:
             await runner.cleanup()
             raise
         self._runner = runner
-        server = getattr(site, "_server", None)
-        sockets = getattr(server, "sockets", None) or []
-        self._port = sockets[0].getsockname()[1] if sockets else settings.port
+        addresses = runner.addresses  # the bound sockets' addresses (port 0 → the real one)
+        self._port = int(addresses[0][1]) if addresses else settings.port
         log.info("web.started", port=self._port)
 
     async def stop(self) -> None:
